@@ -1,0 +1,262 @@
+"""Pet images with a class and a breed, from one of three sources.
+
+Every source gives the same thing: a :class:`PetImages` — an array of RGB
+images plus, for each image, its class (``"cat"``, ``"dog"`` or ``"rabbit"``)
+and its breed. Notebooks only ever talk to this interface, so switching from
+the toy pets to real photos is one parameter (``DATA_SOURCE``).
+
+Introduced in notebook 01; used by every notebook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import toypets
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+MODELS_DIR = ROOT / "models"
+
+CLASSES = ("cat", "dog", "rabbit")
+SPLITS = ("train", "val", "test")
+
+
+@dataclass
+class PetImages:
+    """Images with one class name and one breed name per image.
+
+    ``images`` is a ``uint8`` array of shape ``(n, height, width, 3)``;
+    ``classes`` and ``breeds`` are string arrays of length ``n``.
+    Introduced in notebook 01.
+    """
+
+    images: np.ndarray
+    classes: np.ndarray
+    breeds: np.ndarray
+    source: str = "toy"
+
+    def __post_init__(self):
+        self.images = np.asarray(self.images)
+        self.classes = np.asarray(self.classes, dtype=str)
+        self.breeds = np.asarray(self.breeds, dtype=str)
+        if self.images.ndim != 4 or self.images.shape[-1] != 3:
+            raise ValueError(
+                f"images must have shape (n, height, width, 3) (RGB), got {self.images.shape}. "
+                "Convert grey or RGBA pictures to RGB first (helpers.folder does this for you)."
+            )
+        n = len(self.images)
+        if len(self.classes) != n or len(self.breeds) != n:
+            raise ValueError(
+                f"got {n} images but {len(self.classes)} class names and {len(self.breeds)} breed names; "
+                "give exactly one class and one breed per image."
+            )
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{b}: {c}" for b, c in self.breed_counts().items())
+        size = "x".join(map(str, self.images.shape[1:3])) if len(self) else "-"
+        return f"PetImages({len(self)} images of {size} px from '{self.source}'; {counts})"
+
+    # -- looking at what is inside -------------------------------------------------
+    def breed_counts(self) -> dict[str, int]:
+        """How many images of each breed (in order of first appearance)."""
+        names, first, counts = np.unique(self.breeds, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        return {str(names[i]): int(counts[i]) for i in order}
+
+    def class_of_breed(self) -> dict[str, str]:
+        """Map each breed in this set to its class."""
+        return {str(b): str(c) for b, c in zip(self.breeds, self.classes)}
+
+    def labels(self, class_names=("cat", "dog")) -> np.ndarray:
+        """Class names turned into integer labels, by position in ``class_names``."""
+        class_names = list(class_names)
+        unknown = sorted(set(self.classes) - set(class_names))
+        if unknown:
+            raise ValueError(
+                f"these images have classes {unknown} that are not among {class_names}; "
+                "filter them out with .where(classes=...) or add them to class_names."
+            )
+        lookup = {c: i for i, c in enumerate(class_names)}
+        return np.array([lookup[c] for c in self.classes], dtype="int64")
+
+    # -- making smaller or bigger sets ---------------------------------------------
+    def subset(self, index) -> "PetImages":
+        """The images at ``index`` (an index array or a boolean mask)."""
+        index = np.asarray(index)
+        return PetImages(self.images[index], self.classes[index], self.breeds[index], self.source)
+
+    def where(self, breeds=None, classes=None) -> "PetImages":
+        """Only the images of the given breeds and/or classes. Introduced in notebook 03."""
+        mask = np.ones(len(self), dtype=bool)
+        if breeds is not None:
+            breeds = [breeds] if isinstance(breeds, str) else list(breeds)
+            _check_known("breed", breeds, set(self.breeds))
+            mask &= np.isin(self.breeds, breeds)
+        if classes is not None:
+            classes = [classes] if isinstance(classes, str) else list(classes)
+            _check_known("class", classes, set(self.classes) | set(CLASSES))
+            mask &= np.isin(self.classes, classes)
+        return self.subset(mask)
+
+    def without(self, breeds) -> "PetImages":
+        """All images except those of the given breeds. Introduced in notebook 02."""
+        breeds = [breeds] if isinstance(breeds, str) else list(breeds)
+        _check_known("breed", breeds, set(self.breeds))
+        return self.subset(~np.isin(self.breeds, breeds))
+
+    def sample(self, n: int, seed: int = 0) -> "PetImages":
+        """``n`` images picked at random (without repeats), reproducibly from ``seed``."""
+        n = _count(n, "n")
+        if n > len(self):
+            raise ValueError(f"asked for {n} images but this set has only {len(self)}; ask for fewer.")
+        rng = np.random.default_rng(seed)
+        return self.subset(np.sort(rng.choice(len(self), size=n, replace=False)))
+
+    def per_breed(self, n: int, seed: int = 0) -> "PetImages":
+        """At most ``n`` images of every breed, picked reproducibly from ``seed``."""
+        n = _count(n, "n")
+        rng = np.random.default_rng(seed)
+        keep = []
+        for breed in self.breed_counts():
+            idx = np.flatnonzero(self.breeds == breed)
+            keep.extend(rng.choice(idx, size=min(n, len(idx)), replace=False))
+        return self.subset(np.sort(np.array(keep, dtype=int)))
+
+    def shuffled(self, seed: int = 0) -> "PetImages":
+        """The same images in a reproducible random order."""
+        return self.subset(np.random.default_rng(seed).permutation(len(self)))
+
+    def __add__(self, other: "PetImages") -> "PetImages":
+        if self.images.shape[1:] != other.images.shape[1:]:
+            raise ValueError(
+                f"cannot join images of shape {self.images.shape[1:]} and {other.images.shape[1:]}; "
+                "load both sets with the same image_size."
+            )
+        return PetImages(
+            np.concatenate([self.images, other.images]),
+            np.concatenate([self.classes, other.classes]),
+            np.concatenate([self.breeds, other.breeds]),
+            self.source if self.source == other.source else f"{self.source}+{other.source}",
+        )
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the pixels take in memory (one byte per colour value). Introduced in notebook 06."""
+        return int(self.images.nbytes)
+
+
+def _count(n, name: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"{name} must be a whole number of images, 0 or more; got {n!r}.")
+    return int(n)
+
+
+def _check_known(kind: str, asked, known) -> None:
+    unknown = sorted(set(asked) - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown {kind} {unknown}; this set has: {sorted(known)}. Check the spelling (names are lower case)."
+        )
+
+
+def split_by_seed(pets: PetImages, fractions=(0.7, 0.15, 0.15), seed: int = 0) -> dict[str, PetImages]:
+    """Split into disjoint ``train``/``val``/``test`` parts, breed by breed, reproducibly.
+
+    Used for real photos, whose images come as one pile. (Toy pets are drawn
+    separately for each split, see :func:`toy_pets`.) Introduced in notebook 02.
+    """
+    fractions = np.asarray(fractions, dtype=float)
+    if fractions.shape != (3,) or np.any(fractions < 0) or not np.isclose(fractions.sum(), 1.0):
+        raise ValueError(f"fractions must be three numbers >= 0 that add up to 1, e.g. (0.7, 0.15, 0.15); got {fractions}.")
+    rng = np.random.default_rng(seed)
+    parts = {s: [] for s in SPLITS}
+    for breed in pets.breed_counts():
+        idx = rng.permutation(np.flatnonzero(pets.breeds == breed))
+        n_train = int(round(fractions[0] * len(idx)))
+        n_val = int(round(fractions[1] * len(idx)))
+        parts["train"].extend(idx[:n_train])
+        parts["val"].extend(idx[n_train : n_train + n_val])
+        parts["test"].extend(idx[n_train + n_val :])
+    return {s: pets.subset(np.sort(np.array(parts[s], dtype=int))) for s in SPLITS}
+
+
+# -- the toy pets -------------------------------------------------------------------
+
+_SPLIT_SEED_OFFSET = {"train": 0, "val": 1_000_003, "test": 2_000_029}
+
+
+def toy_pets(
+    breeds=None,
+    n_per_breed: int = 100,
+    split: str = "train",
+    seed: int = 0,
+    image_size: int = toypets.DEFAULT_SIZE,
+    cache: bool = True,
+) -> PetImages:
+    """Draw toy pets: ``n_per_breed`` images of each breed, for one split.
+
+    The splits are drawn from different random streams, so a training image
+    never appears in the test set. The same arguments always give the same
+    pixels; the result is cached under ``data/toy/`` so a notebook does not
+    draw it again. Introduced in notebook 01.
+    """
+    breeds = list(toypets.BREEDS) if breeds is None else ([breeds] if isinstance(breeds, str) else list(breeds))
+    _check_known("breed", breeds, set(toypets.BREEDS))
+    n_per_breed = _count(n_per_breed, "n_per_breed")
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
+    if not isinstance(image_size, (int, np.integer)) or not 16 <= image_size <= 256:
+        raise ValueError(f"image_size must be a whole number of pixels from 16 to 256; got {image_size!r}.")
+
+    key = json.dumps([breeds, n_per_breed, split, seed, int(image_size), toypets.GENERATOR_VERSION])
+    path = DATA_DIR / "toy" / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.npz"
+    if cache and path.exists():
+        try:
+            with np.load(path) as f:
+                return PetImages(f["images"], f["classes"], f["breeds"], "toy")
+        except Exception:  # a broken cache file is simply drawn again
+            pass
+
+    images, classes, names = [], [], []
+    for breed in breeds:
+        images.append(toypets.draw_many(breed, n_per_breed, seed=seed + _SPLIT_SEED_OFFSET[split], size=image_size))
+        classes += [toypets.BREEDS[breed].animal] * n_per_breed
+        names += [breed] * n_per_breed
+    size = int(image_size)
+    pets = PetImages(
+        np.concatenate(images) if images else np.zeros((0, size, size, 3), np.uint8), classes, names, "toy"
+    )
+    if cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, images=pets.images, classes=pets.classes, breeds=pets.breeds)
+        tmp.replace(path)
+    return pets
+
+
+def load_pets(source: str = "toy", split: str = "train", **options) -> PetImages:
+    """One entry point for every data source: ``"toy"``, ``"oxford"`` or ``"folder"``.
+
+    ``options`` go to the source's loader (e.g. ``n_per_breed`` for toy pets,
+    ``data_dir`` for your own folder). Introduced in notebook 01.
+    """
+    if source == "toy":
+        return toy_pets(split=split, **options)
+    if source == "oxford":
+        from . import oxford
+
+        return oxford.load(split=split, **options)
+    if source == "folder":
+        from . import folder
+
+        return folder.load(split=split, **options)
+    raise ValueError(f"unknown DATA_SOURCE {source!r}; use 'toy' (built in), 'oxford' (real photos) or 'folder' (your own photos).")

@@ -1,0 +1,110 @@
+"""Measuring performance P: how often the model is right, and where it is wrong.
+
+All functions take a trained Keras model (or its predicted probabilities) and a
+:class:`helpers.data.PetImages`. Accuracies are plain Python floats, so they
+print and compare nicely. Introduced in notebook 01; per-breed views in 03.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .data import PetImages
+
+
+def predict_proba(model, pets: PetImages, class_names=("cat", "dog"), batch_size: int = 256) -> np.ndarray:
+    """Class probabilities, one row per image (columns in ``class_names`` order).
+
+    Introduced in notebook 02.
+    """
+    n_out = model.output_shape[-1]
+    if n_out != len(class_names):
+        raise ValueError(
+            f"the model has {n_out} outputs but {len(class_names)} class names {tuple(class_names)} were given; "
+            "pass the class names the model was trained with (e.g. ('cat', 'dog') before rabbits were added)."
+        )
+    expected = tuple(model.input_shape[1:])
+    if len(pets) and tuple(pets.images.shape[1:]) != expected:
+        raise ValueError(
+            f"the model expects images of shape {expected} but got {tuple(pets.images.shape[1:])}; "
+            "load the data with the same image_size the model was built for."
+        )
+    if len(pets) == 0:
+        return np.zeros((0, n_out), dtype="float32")
+    return np.asarray(model.predict(pets.images.astype("float32"), batch_size=batch_size, verbose=0))
+
+
+def _as_proba(model_or_proba, pets, class_names):
+    if isinstance(model_or_proba, np.ndarray):
+        proba = model_or_proba
+        if proba.shape != (len(pets), len(class_names)):
+            raise ValueError(
+                f"probabilities have shape {proba.shape} but {len(pets)} images and {len(class_names)} classes "
+                "need shape (images, classes); compute them with predict_proba on the same images."
+            )
+        return proba
+    return predict_proba(model_or_proba, pets, class_names)
+
+
+def predict_classes(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> np.ndarray:
+    """The predicted class name of every image. Introduced in notebook 02."""
+    proba = _as_proba(model_or_proba, pets, class_names)
+    return np.asarray(class_names)[np.argmax(proba, axis=1)] if len(proba) else np.array([], dtype=str)
+
+
+def accuracy(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> float:
+    """Fraction of images whose predicted class is the true class: our P. Introduced in notebook 01."""
+    if len(pets) == 0:
+        raise ValueError("cannot measure accuracy on 0 images; check the breed or class filter you used.")
+    return float(np.mean(predict_classes(model_or_proba, pets, class_names) == pets.classes))
+
+
+def accuracy_by_breed(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> dict[str, float]:
+    """Accuracy for each breed separately (in the order the breeds appear). Introduced in notebook 03."""
+    hits = predict_classes(model_or_proba, pets, class_names) == pets.classes
+    return {b: float(np.mean(hits[pets.breeds == b])) for b in pets.breed_counts()}
+
+
+def accuracy_by_class(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> dict[str, float]:
+    """Accuracy for each class present in ``pets``. Introduced in notebook 05."""
+    hits = predict_classes(model_or_proba, pets, class_names) == pets.classes
+    return {c: float(np.mean(hits[pets.classes == c])) for c in class_names if np.any(pets.classes == c)}
+
+
+def confusion_matrix(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> np.ndarray:
+    """Counts: row = true class, column = predicted class. Introduced in notebook 05."""
+    predicted = predict_classes(model_or_proba, pets, class_names)
+    index = {c: i for i, c in enumerate(class_names)}
+    unknown = sorted(set(pets.classes) - set(index))
+    if unknown:
+        raise ValueError(f"images of class {unknown} cannot be scored by a model that only knows {tuple(class_names)}.")
+    matrix = np.zeros((len(class_names), len(class_names)), dtype=int)
+    for true, pred in zip(pets.classes, predicted):
+        matrix[index[true], index[pred]] += 1
+    return matrix
+
+
+def called_as(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> dict[str, dict[str, float]]:
+    """For each breed, the fraction of its images called each class.
+
+    ``called_as(model, test)["persian"]["dog"]`` is the share of Persians the
+    model calls dogs. Introduced in notebook 03.
+    """
+    predicted = predict_classes(model_or_proba, pets, class_names)
+    return {
+        b: {c: float(np.mean(predicted[pets.breeds == b] == c)) for c in class_names}
+        for b in pets.breed_counts()
+    }
+
+
+def rounded(value, digits: int = 3):
+    """Round every float inside dicts/lists/tuples, for printing stable numbers. Introduced in notebook 01."""
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(rounded(v, digits) for v in value)
+    if isinstance(value, (float, np.floating)):
+        return round(float(value), digits)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value

@@ -1,0 +1,82 @@
+"""One call that makes TensorFlow quiet, repeatable and ready.
+
+Every notebook's setup cell calls :func:`setup_tensorflow`. It must run before
+anything else imports TensorFlow, because some settings (log level, oneDNN)
+are read only once, at import time. Introduced in notebook 01.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+THREADS = 2  # results depend on the thread count, so it is fixed, not "all cores"
+
+
+@contextlib.contextmanager
+def _silence_stderr():
+    """Hide C-level log lines (e.g. "Could not find cuda drivers") printed while TensorFlow loads."""
+    try:
+        fd = sys.__stderr__.fileno()
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def setup_tensorflow(seed: int = 0):
+    """Import TensorFlow quietly and make every run give the same numbers.
+
+    - hides TensorFlow's start-up log lines;
+    - switches off oneDNN's reordered maths (it changes results slightly between CPUs);
+    - fixes the number of threads (results depend on it);
+    - seeds Python, NumPy and TensorFlow, and asks TensorFlow for deterministic ops.
+
+    Returns the ``keras`` module. Introduced in notebook 01.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    with _silence_stderr():
+        import tensorflow as tf
+        import keras
+
+        tf.get_logger().setLevel("ERROR")
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
+        except RuntimeError:
+            pass  # already set in this process (by an earlier call): that is fine
+        tf.config.experimental.enable_op_determinism()
+        keras.utils.set_random_seed(seed)
+    return keras
+
+
+def check_versions() -> list[str]:
+    """Friendly check that the packages this series needs are installed and new enough.
+
+    Returns a list of problems (empty when all is well); the notebooks print it
+    instead of failing with an import traceback. Introduced in notebook 01.
+    """
+    from importlib import metadata
+
+    needed = {"tensorflow": (2, 16), "keras": (3, 0), "numpy": (1, 26), "matplotlib": (3, 8), "ipywidgets": (8, 0), "pillow": (10, 0)}
+    problems = []
+    for name, minimum in needed.items():
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            problems.append(f"{name} is not installed: run `make lab` (or `pip install -r requirements.txt`) in the project folder.")
+            continue
+        parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+        if parts < minimum:
+            problems.append(f"{name} {version} is too old (need {'.'.join(map(str, minimum))} or newer): run `make lab` to update.")
+    return problems
