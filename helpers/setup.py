@@ -35,14 +35,14 @@ def _silence_stderr():
 def setup_tensorflow(seed: int = 0):
     """Import TensorFlow quietly and make every run give the same numbers.
 
-    - hides TensorFlow's start-up log lines;
+    - hides TensorFlow's C++ log lines (start-up banners, harmless warnings);
     - switches off oneDNN's reordered maths (it changes results slightly between CPUs);
     - fixes the number of threads (results depend on it);
     - seeds Python, NumPy and TensorFlow, and asks TensorFlow for deterministic ops.
 
     Returns the ``keras`` module. Introduced in notebook 01.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 3: only fatal C++ messages; Python errors still show
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     with _silence_stderr():
@@ -50,6 +50,7 @@ def setup_tensorflow(seed: int = 0):
         import keras
 
         tf.get_logger().setLevel("ERROR")
+        tf.config.list_physical_devices()  # the device search logs "no CUDA" lines: let it happen now, hidden
         try:
             tf.config.threading.set_intra_op_parallelism_threads(THREADS)
             tf.config.threading.set_inter_op_parallelism_threads(1)
@@ -80,3 +81,16 @@ def check_versions() -> list[str]:
         if parts < minimum:
             problems.append(f"{name} {version} is too old (need {'.'.join(map(str, minimum))} or newer): run `make lab` to update.")
     return problems
+
+
+def start(seed: int = 0):
+    """The setup cell of every notebook: check the packages, then :func:`setup_tensorflow`.
+
+    A missing or too old package stops the notebook with a short message that
+    says what to run, instead of a long traceback. Returns ``keras``.
+    Introduced in notebook 01.
+    """
+    problems = check_versions()
+    if problems:
+        raise SystemExit("Set-up problem:\n" + "\n".join(f"  - {p}" for p in problems))
+    return setup_tensorflow(seed)

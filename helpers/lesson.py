@@ -1,0 +1,137 @@
+"""The lesson's settings for the chosen data source, in one object.
+
+Each notebook makes ``course = Lesson(DATA_SOURCE, ...)`` right after its
+setup. ``course`` knows which breeds the first model trains on, which breed it
+never sees (the Persian), where the rabbits come from, how big the images are,
+where models are saved, and whether the lesson's claims (made for the toy
+pets) should be asserted. Introduced in notebook 01.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import data, toypets
+
+# Oxford-IIIT Pet dog breeds with long, fluffy coats (the real-photo "hard negatives" of notebook 04).
+OXFORD_FLUFFY_DOGS = ["great_pyrenees", "keeshond", "newfoundland", "pomeranian", "samoyed"]
+
+
+class Lesson:
+    """Settings of the lesson for one data source. Introduced in notebook 01.
+
+    ``source`` is ``"toy"`` (built in), ``"oxford"`` (Oxford-IIIT Pet photos,
+    downloaded once) or ``"folder"`` (your own photos in ``data_dir``).
+    ``quick=True`` shrinks data and training so a notebook runs in seconds
+    (for checking that it runs, not for learning).
+    """
+
+    class_names = ("cat", "dog")
+
+    def __init__(self, source: str = "toy", data_dir=None, quick: bool = False, seed: int = 0, rabbit_dir=None, new_breed="persian"):
+        if source not in ("toy", "oxford", "folder"):
+            raise ValueError(
+                f"DATA_SOURCE must be 'toy' (built in), 'oxford' (real photos) or 'folder' (your own photos); got {source!r}."
+            )
+        if source == "folder" and not data_dir:
+            raise ValueError("DATA_SOURCE = 'folder' needs DATA_DIR: a folder with one sub-folder per class (see data/README.md).")
+        self.source, self.quick, self.seed = source, bool(quick), int(seed)
+        self.data_dir = Path(data_dir) if data_dir else None
+        self.rabbit_dir = Path(rabbit_dir) if rabbit_dir else None
+        self.new_breed = new_breed
+        if source == "toy":
+            from . import recipes
+
+            self.image_size = toypets.DEFAULT_SIZE
+            self.seen_breeds = list(toypets.TRAIN_BREEDS)
+            self.rabbit_breeds = list(toypets.RABBIT_BREEDS)
+            self.fluffy_dog_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "dog" and toypets.BREEDS[b].fluffy]
+            self.per_breed = recipes.QUICK_PER_BREED if self.quick else recipes.PER_BREED
+        else:
+            self.image_size = 96 if not self.quick else 64
+            everything = self._load_photos("train")
+            cats_and_dogs = everything.where(classes=["cat", "dog"])
+            self.seen_breeds = [b for b in cats_and_dogs.breed_counts() if b != new_breed]
+            self.rabbit_breeds = [b for b, c in everything.class_of_breed().items() if c == "rabbit"]
+            self.fluffy_dog_breeds = [b for b in OXFORD_FLUFFY_DOGS if b in self.seen_breeds]
+            self.per_breed = {"train": 10 ** 6, "val": 10 ** 6, "test": 10 ** 6}
+
+    # -- what the notebooks ask for ------------------------------------------------
+    @property
+    def checks_claims(self) -> bool:
+        """True when the lesson's numeric claims apply: the toy pets at full size."""
+        return self.source == "toy" and not self.quick
+
+    @property
+    def why_no_claims(self) -> str:
+        if self.quick:
+            return "QUICK mode: the data are too small for the lesson's claims, so they are not checked."
+        return (
+            f"On {self.source!r} photos the claims made for the toy pets need not hold (e.g. a model that saw fluffy cats "
+            "has no Persian problem). The numbers above are what this run measured; compare them with the toy-pet story."
+        )
+
+    @property
+    def experience_sizes(self) -> list[int]:
+        """The amounts of experience E for notebook 01's learning curve."""
+        if self.quick:
+            return [10, 40]
+        return [20, 50, 100, 300, 1000, 2000]
+
+    @property
+    def persian_counts(self) -> list[int]:
+        """The numbers N of new examples compared in notebook 04."""
+        return [0, 5] if self.quick else [0, 5, 10, 20, 50]
+
+    @property
+    def twin_count(self) -> int:
+        """Images per cat breed for notebook 03's fluffy-twin experiment."""
+        return 10 if self.quick else 100
+
+    def load(self, split: str = "train", breeds=None) -> data.PetImages:
+        """Images of one split; ``breeds=None`` means the breeds the first model trains on."""
+        breeds = self.seen_breeds if breeds is None else breeds
+        if self.source == "toy":
+            n = self.per_breed[split]
+            return data.toy_pets(breeds, n_per_breed=n, split=split, seed=self.seed, image_size=self.image_size)
+        pets = self._load_photos(split)
+        return pets.where(breeds=breeds)
+
+    def model_path(self, name: str) -> Path:
+        """Where a model (or an export folder) called ``name`` is kept: ``models/`` (gitignored).
+
+        Quick runs and real-photo runs keep theirs in sub-folders, so they never
+        replace the model of a full toy-pet run.
+        """
+        folder = data.MODELS_DIR
+        if self.source != "toy":
+            folder = folder / self.source
+        if self.quick:
+            folder = folder / "quick"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    def __repr__(self) -> str:
+        mode = " (QUICK)" if self.quick else ""
+        return (
+            f"Lesson on {self.source!r} data{mode}: images {self.image_size}x{self.image_size} px, "
+            f"classes {self.class_names}, first training on {len(self.seen_breeds)} breeds, "
+            f"never-seen breed {self.new_breed!r}, new class from {self.rabbit_breeds}"
+        )
+
+    # -- real photos -----------------------------------------------------------------
+    def _load_photos(self, split):
+        if self.source == "oxford":
+            pets = data.load_pets("oxford", split=split, image_size=self.image_size, seed=self.seed)
+        else:
+            pets = data.load_pets("folder", split=split, data_dir=self.data_dir, image_size=self.image_size, seed=self.seed)
+        if self.rabbit_dir is not None:
+            pets = pets + data.load_pets("folder", split=split, data_dir=self.rabbit_dir, image_size=self.image_size, seed=self.seed)
+        return pets
+
+
+def real_photos_status() -> str:
+    """One line on whether the real-photo sources are ready on this machine. Introduced in notebook 06."""
+    from . import oxford
+
+    return oxford.status()
