@@ -1,0 +1,162 @@
+"""The sanitize file hides volatile text, and nothing else: a changed metric still fails.
+
+Uses tests/fixtures/tiny.ipynb (stored executed, no TensorFlow): one cell prints
+an accuracy next to a random step time, an elapsed time and a memory address,
+the last cell shows a dict of rounded numbers. nbval runs in a subprocess with
+the project's options, as `make test-notebooks` does; the stderr hook of
+tests/conftest.py is checked the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from nbval.plugin import get_sanitize_patterns
+
+ROOT = Path(__file__).resolve().parent.parent
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+TINY = ROOT / "tests" / "fixtures" / "tiny.ipynb"
+
+
+def _rules() -> list[tuple[str, str]]:
+    return get_sanitize_patterns(SANITIZE.read_text())
+
+
+def _sanitize(text: str) -> str:
+    for regex, replace in _rules():
+        text = re.sub(regex, replace, text)
+    return text
+
+
+# --- the rules themselves ------------------------------------------------------------
+
+def test_every_rule_is_read_by_nbval():
+    """Each 'regex:' line is directly followed by a 'replace:' line that nbval parses.
+
+    An editor that strips the trailing blank of "replace: " (an empty replacement)
+    would silently drop the rule; this test notices.
+    """
+    text = SANITIZE.read_text()
+    regex_lines = [line for line in text.splitlines() if line.startswith("regex:")]
+    assert regex_lines, "the sanitize file has no rules"
+    assert len(_rules()) == len(regex_lines), "some 'regex:' line is not followed by a valid 'replace: ' line"
+    for regex, _ in _rules():
+        re.compile(regex)
+
+
+@pytest.mark.parametrize(
+    "volatile, expected",
+    [
+        ("32/32 - 2s - 50ms/step - accuracy: 0.9531 - loss: 0.1234", "32/32 - TIME - TIME/step - accuracy: 0.9531 - loss: 0.1234"),
+        ("\x1b[1m32/32\x1b[0m ━━━━ \x1b[1m1:05\x1b[0m 14ms/step - accuracy: 0.5  \r32/32 ━━━━ \x1b[1m3s\x1b[0m 12ms/step - accuracy: 0.9  ",
+         "32/32 ━━━━ TIME TIME/step - accuracy: 0.9"),
+        ("CPU times: user 1.2 s, sys: 3 ms, total: 1.2 s\nWall time: 1.3 s", "CPU times: user TIME, sys: TIME, total: TIME\nWall time: TIME"),
+        ("1.2 ms ± 3.4 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)", "TIMEIT"),
+        ("<helpers.Thing object at 0x7f61791a72d0>", "<helpers.Thing object at 0xADDRESS>"),
+        ("/tmp/ipykernel_4242/123456.py:3: UserWarning: careful", "IPYKERNEL_CELL.py:3: UserWarning: careful"),
+        ("<Figure size 1200x400 with 3 Axes>", "<Figure size WxH with 3 Axes>"),
+        ("elapsed: 0.60 s", "elapsed: TIME"),
+    ],
+)
+def test_volatile_text_is_sanitized(volatile, expected):
+    assert _sanitize(volatile) == expected
+
+
+@pytest.mark.parametrize(
+    "stable",
+    [
+        "Epoch 3/5 - loss: 0.412 - accuracy: 0.953 - val_accuracy: 0.948",
+        "{'persian_accuracy': 0.25, 'persian_called_dog': 0.8, 'parameter_count': 23456, 'model_file_bytes': 312345}",
+        "Persian: 0.250 (called dog: 0.800); seen breeds: 0.962",
+        'Total params: 23,456 (91.62 KB)',
+        "1000 images, 2 classes, 3 seeds, 5 samples, 20 Persians, 50 rabbits",
+        "model_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "max_abs_difference: 0.0",
+        "accuracy by experience: {20: 0.55, 50: 0.61, 100: 0.7, 1000: 0.93}",
+    ],
+)
+def test_metrics_are_not_sanitized(stable):
+    assert _sanitize(stable) == stable
+
+
+# --- nbval on the tiny notebook --------------------------------------------------------
+
+def _run_nbval(folder: Path, *extra: str, cwd: Path | None = None) -> dict[str, str]:
+    """Run strict nbval on every notebook in ``folder``; return notebook name -> 'passed' or 'failed'."""
+    report = folder / "report.xml"
+    command = [
+        sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(folder),
+        "--nbval", "--nbval-current-env", "--nbval-kernel-startup-timeout", "120",
+        f"--junitxml={report}", *extra, *sorted(str(p) for p in folder.glob("*.ipynb")),
+    ]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
+    done = subprocess.run(command, cwd=cwd or folder, env=env, capture_output=True, text=True, timeout=300)
+    assert report.exists(), f"nbval did not run:\n{done.stdout}\n{done.stderr}"
+    outcome: dict[str, str] = {}
+    for case in ET.parse(report).getroot().iter("testcase"):
+        notebook = Path(case.get("classname")).name  # nbval names a cell "<notebook>::Cell <n>"
+        failed = any(child.tag in ("failure", "error") for child in case)
+        if outcome.get(notebook) != "failed":
+            outcome[notebook] = "failed" if failed else "passed"
+    return outcome
+
+
+def _mutate(path: Path, old: str, new: str, output_type: str):
+    nb = json.loads(path.read_text())
+    changed = 0
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            if output["output_type"] != output_type:
+                continue
+            field = output["text"] if output_type == "stream" else output["data"]["text/plain"]
+            for i, line in enumerate(field):
+                if old in line:
+                    field[i] = line.replace(old, new)
+                    changed += 1
+    assert changed, f"{old!r} not found in a stored {output_type} output"
+    path.write_text(json.dumps(nb, indent=1))
+
+
+def _write_stderr_notebook(path: Path):
+    """A cell that logs to stderr; the stored copy has no stderr (as if saved where the log was hidden)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    cell = new_code_cell("import sys\nprint('hi')\nprint('a log line', file=sys.stderr)", execution_count=1,
+                         outputs=[new_output("stream", name="stdout", text="hi\n")])
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(new_notebook(cells=[cell], metadata={"kernelspec": kernelspec}), path)
+
+
+def test_project_settings_hide_volatile_text_and_stderr_but_a_changed_metric_fails(tmp_path):
+    """nbval with the options of `make test-notebooks` (sanitize file, ``-p tests.conftest``)."""
+    shutil.copy(TINY, tmp_path / "tiny_unchanged.ipynb")
+    shutil.copy(TINY, tmp_path / "tiny_printed_metric.ipynb")
+    _mutate(tmp_path / "tiny_printed_metric.ipynb", "accuracy: 0.492", "accuracy: 0.493", "stream")
+    shutil.copy(TINY, tmp_path / "tiny_result_metric.ipynb")
+    _mutate(tmp_path / "tiny_result_metric.ipynb", "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
+    _write_stderr_notebook(tmp_path / "logs_to_stderr.ipynb")
+
+    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
+
+    assert outcome == {
+        "tiny_unchanged.ipynb": "passed",  # step time, elapsed time, address differ on every run: sanitized
+        "tiny_printed_metric.ipynb": "failed",  # a metric changed in printed text
+        "tiny_result_metric.ipynb": "failed",  # a metric changed in a cell's value
+        "logs_to_stderr.ipynb": "passed",  # stderr is not compared (tests/conftest.py)
+    }
+
+
+def test_without_project_settings_the_same_notebooks_fail(tmp_path):
+    """The fixtures really are volatile, so the test above proves something."""
+    shutil.copy(TINY, tmp_path / "tiny_unchanged.ipynb")
+    _write_stderr_notebook(tmp_path / "logs_to_stderr.ipynb")
+    assert _run_nbval(tmp_path) == {"tiny_unchanged.ipynb": "failed", "logs_to_stderr.ipynb": "failed"}
