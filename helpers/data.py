@@ -260,3 +260,13 @@ def load_pets(source: str = "toy", split: str = "train", **options) -> PetImages
 
         return folder.load(split=split, **options)
     raise ValueError(f"unknown DATA_SOURCE {source!r}; use 'toy' (built in), 'oxford' (real photos) or 'folder' (your own photos).")
+
+
+if __name__ == "__main__":  # python -m helpers.data download oxford-pets
+    import sys
+
+    if sys.argv[1:3] == ["download", "oxford-pets"]:
+        from helpers import oxford
+
+        raise SystemExit(oxford.main(["download", *sys.argv[3:]]))
+    raise SystemExit("usage: python -m helpers.data download oxford-pets [--root DIR] [--remove-archives]")

@@ -131,7 +131,24 @@ class Lesson:
 
 
 def real_photos_status() -> str:
-    """One line on whether the real-photo sources are ready on this machine. Introduced in notebook 06."""
-    from . import oxford
+    """A few lines on whether the real-photo sources are ready on this machine. Introduced in notebook 06."""
+    from . import folder, oxford
 
-    return oxford.status()
+    def shown(path):  # relative to the project, so the message is the same on every computer
+        try:
+            return Path(path).relative_to(data.ROOT).as_posix()
+        except ValueError:
+            return str(path)
+
+    lines = []
+    if oxford.is_downloaded():
+        lines.append(f"Oxford-IIIT Pet: ready in {shown(oxford.ROOT)} -> set DATA_SOURCE = 'oxford'.")
+    else:
+        lines.append("Oxford-IIIT Pet: not downloaded -> run `python -m helpers.data download oxford-pets` (about 800 MB, once).")
+    own = folder.DEFAULT_DIR
+    classes = sorted(p.name for p in own.iterdir() if p.is_dir() and not p.name.startswith(".")) if own.is_dir() else []
+    if classes:
+        lines.append(f"Your photos: {shown(own)} has the classes {classes} -> set DATA_SOURCE = 'folder'.")
+    else:
+        lines.append(f"Your photos: none yet -> put them in {shown(own)}/<class>/ (see data/README.md), then set DATA_SOURCE = 'folder'.")
+    return "\n".join(lines)

@@ -1,0 +1,209 @@
+"""Read any common picture file into a small, square RGB array.
+
+Photos come in many shapes: JPEG, PNG, WebP, BMP, GIF, TIFF; grey, palette,
+transparent, CMYK or 16-bit pixels; phones store them sideways and record the
+rotation in EXIF. :func:`read_image` turns all of these into the one thing a
+model takes: a ``(size, size, 3)`` array of ``uint8`` RGB values, cropped to
+the centre square. The file's *content* decides how it is read, never its
+extension.
+
+Used by :mod:`helpers.oxford` and :mod:`helpers.folder`. Introduced in notebook 06.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_UPLOAD_BYTES = 20_000_000  # 20 MB: bigger than any phone photo, small enough for memory
+MIN_SIZE, MAX_SIZE = 16, 512  # allowed image_size (pixels per side)
+READER_VERSION = "1"  # bump when the pixels that read_image returns change (cached arrays are then re-made)
+
+
+NOT_A_PICTURE = "not a picture"
+CANNOT_DECODE = "unreadable or cut short"
+
+
+class UnreadableImage(ValueError):
+    """A file that is not a picture, or a picture that cannot be decoded (e.g. cut short).
+
+    ``reason`` is :data:`NOT_A_PICTURE` or :data:`CANNOT_DECODE`; the message
+    says the same in words. Introduced in notebook 06.
+    """
+
+    def __init__(self, message: str, reason: str = CANNOT_DECODE):
+        super().__init__(message)
+        self.reason = reason
+
+
+def check_image_size(image_size) -> int:
+    """``image_size`` as an int, or a friendly ValueError. Introduced in notebook 06."""
+    if isinstance(image_size, bool) or not isinstance(image_size, (int, np.integer)) or not MIN_SIZE <= image_size <= MAX_SIZE:
+        raise ValueError(
+            f"image_size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE} (e.g. 96); got {image_size!r}."
+        )
+    return int(image_size)
+
+
+def to_rgb(img: Image.Image) -> Image.Image:
+    """Any PIL image mode as 8-bit RGB; transparent parts become white.
+
+    Handles grey (``L``, ``1``), palette (``P``), transparency (``RGBA``, ``LA``,
+    ``PA``), ``CMYK``, ``YCbCr`` and 16/32-bit or floating-point grey (``I;16``,
+    ``I``, ``F``), which are scaled down to 0..255 rather than clipped.
+    Introduced in notebook 06.
+    """
+    if img.mode == "RGB":
+        return img
+    if img.mode == "P" or img.mode == "PA":
+        img = img.convert("RGBA")  # keeps a palette's transparent colour as alpha
+    if img.mode in ("RGBA", "LA", "La", "RGBa"):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    if img.mode.startswith("I") or img.mode == "F":
+        values = np.asarray(img, dtype=np.float64)
+        top = values.max() if values.size else 0.0
+        if img.mode == "F" and top <= 1.0:
+            values = values * 255.0  # floats in 0..1
+        elif top > 255:
+            values = values / (257.0 if top <= 65535 else top / 255.0)  # 16-bit (or wider) to 8-bit
+        grey = np.clip(np.rint(values), 0, 255).astype(np.uint8)
+        return Image.fromarray(grey).convert("RGB")
+    return img.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV, RGBX, ...
+
+
+def fit_square(img: Image.Image, image_size: int) -> np.ndarray:
+    """The centre square of an RGB image, resized to ``image_size``, as a uint8 array.
+
+    Cropping (not squashing) keeps the animal's proportions. Introduced in notebook 06.
+    """
+    width, height = img.size
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    square = img.resize((image_size, image_size), Image.Resampling.BILINEAR,
+                        box=(left, top, left + side, top + side), reducing_gap=2.0)
+    return np.asarray(square, dtype=np.uint8).copy()
+
+
+def _open(source, image_size: int) -> np.ndarray:
+    """Decode ``source`` (a path or a binary file object) into a square RGB array."""
+    name = getattr(source, "name", None) or str(source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. DecompressionBombWarning, odd EXIF/TIFF tags
+        try:
+            with Image.open(source) as img:
+                img.draft(None, (image_size, image_size))  # JPEG only: decode at a smaller scale (much faster)
+                img.load()
+                try:
+                    img = ImageOps.exif_transpose(img)  # phone photos: turn upright
+                except Exception:  # a broken EXIF block: keep the picture as stored
+                    pass
+                return fit_square(to_rgb(img), image_size)
+        except UnidentifiedImageError:
+            raise UnreadableImage(f"{name}: not a picture file (its content is not a known image format)", NOT_A_PICTURE) from None
+        except (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, Image.DecompressionBombError) as e:
+            raise UnreadableImage(f"{name}: a picture that cannot be decoded ({e})", CANNOT_DECODE) from None
+
+
+def image_format(path) -> str | None:
+    """The format a file's content has (e.g. ``"JPEG"``, ``"PNG"``), or None if it is no picture.
+
+    Only the file's first bytes are read. Introduced in notebook 06.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as img:
+                return img.format
+    except Exception:
+        return None
+
+
+def read_image(path, image_size: int = 96) -> np.ndarray:
+    """One picture file as a ``(image_size, image_size, 3)`` uint8 RGB array.
+
+    Raises :class:`UnreadableImage` (a ValueError) for files that are not
+    pictures or cannot be decoded. Introduced in notebook 06.
+    """
+    image_size = check_image_size(image_size)
+    return _open(Path(path), image_size)
+
+
+def read_image_bytes(data: bytes, image_size: int = 96) -> np.ndarray:
+    """An uploaded picture (its raw bytes) as a ``(image_size, image_size, 3)`` uint8 RGB array.
+
+    For the upload widget: ``read_image_bytes(upload.value[0].content.tobytes())``.
+    Raises ValueError with a message for the user when the upload is empty,
+    larger than 20 MB, or not a picture. Introduced in notebook 06.
+    """
+    image_size = check_image_size(image_size)
+    if isinstance(data, memoryview):
+        data = data.tobytes()
+    if not isinstance(data, (bytes, bytearray)):
+        raise ValueError(f"expected the file's bytes, got {type(data).__name__}; pass upload.value[0].content.tobytes().")
+    if len(data) == 0:
+        raise ValueError("the uploaded file is empty (0 bytes); choose a photo file and upload it again.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValueError(
+            f"the uploaded file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
+            "Upload a smaller copy of the photo (e.g. saved at a lower resolution)."
+        )
+    buffer = io.BytesIO(bytes(data))
+    buffer.name = "the uploaded file"
+    try:
+        return _open(buffer, image_size)
+    except UnreadableImage as e:
+        raise ValueError(f"{e}. Upload a photo (JPEG, PNG, WebP, BMP, GIF or TIFF).") from None
+
+
+class SkipReport:
+    """Which files a loader skipped, and why: ``reasons`` maps a reason to a list of file names.
+
+    ``str(report)`` is a one-line summary such as
+    ``"read 118 of 120 files; skipped 2: 1 unreadable, 1 not JPEG"``.
+    Introduced in notebook 06.
+    """
+
+    def __init__(self, where: str = "", read: int = 0, reasons: dict[str, list[str]] | None = None):
+        self.where = where
+        self.read = read
+        self.reasons = {k: list(v) for k, v in (reasons or {}).items()}
+
+    def skip(self, reason: str, name: str) -> None:
+        """Record that file ``name`` was skipped for ``reason``."""
+        self.reasons.setdefault(reason, []).append(str(name))
+
+    @property
+    def skipped(self) -> list[str]:
+        """Every skipped file name, in the order they were met."""
+        return [name for names in self.reasons.values() for name in names]
+
+    def counts(self) -> dict[str, int]:
+        """How many files were skipped for each reason."""
+        return {reason: len(names) for reason, names in self.reasons.items()}
+
+    def __str__(self) -> str:
+        total = self.read + len(self.skipped)
+        where = f" in {self.where}" if self.where else ""
+        if not self.skipped:
+            return f"read {self.read} of {total} files{where}; none skipped"
+        why = ", ".join(f"{n} {reason}" for reason, n in self.counts().items())
+        return f"read {self.read} of {total} files{where}; skipped {len(self.skipped)}: {why}"
+
+    def __repr__(self) -> str:
+        return f"SkipReport({self})"
+
+    def listing(self, limit: int = 20) -> str:
+        """The skipped files, one per line (at most ``limit`` lines per reason)."""
+        lines = []
+        for reason, names in self.reasons.items():
+            lines.append(f"{reason} ({len(names)}):")
+            lines += [f"  {n}" for n in names[:limit]]
+            if len(names) > limit:
+                lines.append(f"  ... and {len(names) - limit} more")
+        return "\n".join(lines)

@@ -1,0 +1,279 @@
+"""The Oxford-IIIT Pet downloader and loader (helpers/oxford.py), on a miniature copy made here.
+
+No network: the archives are served by file:// URLs, with checksums computed in the test.
+"""
+
+import hashlib
+import io
+import shutil
+import tarfile
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers import data, oxford, toypets
+from helpers import images as imgs
+
+# (file-name prefix, species) as in the real set: cats capitalised, dogs lower case
+BREEDS = [("Persian", 1), ("Egyptian_Mau", 1), ("great_pyrenees", 2), ("pug", 2)]
+PER_BREED = 8  # images 1..6 in trainval, 7..8 in test
+
+LIST_HEADER = """#Image CLASS-ID SPECIES BREED ID
+#ID: 1:37 Class ids
+#SPECIES: 1:Cat 2:Dog
+#BREED ID: 1-25:Cat 1:12:Dog
+#All images with 1st letter as captial are cat images
+#images with small first letter are dog images
+"""
+
+
+def _jpeg(pixels, **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG", quality=90, **save)
+    return buffer.getvalue()
+
+
+def _tar_gz(path: Path, members: dict) -> None:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, payload in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(payload)
+            tar.addfile(info, io.BytesIO(payload))
+
+
+def _archive(path: Path) -> oxford.Archive:
+    return oxford.Archive(path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory):
+    """A folder holding images.tar.gz and annotations.tar.gz in the official layout, and their checksums."""
+    where = tmp_path_factory.mktemp("mirror")
+    files, lines, trainval, test = {}, [], [], []
+    for class_id, (prefix, species) in enumerate(BREEDS, start=1):
+        toy = "persian" if species == 1 else "pomeranian" if "pyrenees" in prefix else "pug"
+        toy = toy if toy in toypets.BREEDS else next(iter(toypets.BREEDS))
+        pictures = toypets.draw_many(toy, PER_BREED, seed=class_id, size=48)
+        for i in range(1, PER_BREED + 1):
+            name = f"{prefix}_{i}"
+            wide = np.asarray(Image.fromarray(pictures[i - 1]).resize((72, 48)))  # photos are not square
+            files[f"images/{name}.jpg"] = _jpeg(wide)
+            line = f"{name} {class_id} {species} {class_id if species == 1 else class_id - 2}"
+            lines.append(line)
+            (trainval if i <= 6 else test).append(line)
+    # the oddities of the real set
+    png = io.BytesIO()
+    Image.fromarray(np.full((40, 40, 3), 200, np.uint8)).save(png, "PNG")
+    files["images/Egyptian_Mau_2.jpg"] = png.getvalue()  # PNG content behind a .jpg name
+    files["images/pug_3.jpg"] = files["images/pug_3.jpg"][: len(files["images/pug_3.jpg"]) // 2]  # cut short
+    files["images/Persian_1.mat"] = b"MATLAB 5.0 MAT-file"  # stray .mat files, not listed
+    files["images/great_pyrenees_2.jpg"] = _jpeg(np.full((30, 50), 90, np.uint8))  # grey JPEG: fine
+    cmyk = Image.fromarray(np.full((30, 50, 3), 120, np.uint8)).convert("CMYK")
+    buffer = io.BytesIO()
+    cmyk.save(buffer, "JPEG")
+    files["images/great_pyrenees_3.jpg"] = buffer.getvalue()  # CMYK JPEG: fine
+    del files["images/Persian_8.jpg"]  # listed in test.txt, but missing
+    _tar_gz(where / "images.tar.gz", files)
+
+    annotations = {
+        "annotations/list.txt": (LIST_HEADER + "\n".join(lines) + "\n").encode(),
+        "annotations/trainval.txt": ("\n".join(trainval) + "\n").encode(),
+        "annotations/test.txt": ("\n".join(test) + "\n").encode(),
+        "annotations/README": b"Oxford-IIIT Pet (miniature copy for tests)\n",
+        "annotations/xmls/Persian_1.xml": b"<annotation/>",
+    }
+    _tar_gz(where / "annotations.tar.gz", annotations)
+    archives = {name: _archive(where / name) for name in oxford.ARCHIVES}
+    return where, archives
+
+
+@pytest.fixture(scope="module")
+def downloaded(mirror, tmp_path_factory):
+    where, archives = mirror
+    root = tmp_path_factory.mktemp("oxford")
+    mirrors = ["file:///nonexistent/mirror/", where.as_uri() + "/"]  # the first mirror fails, the second works
+    oxford.download(root, mirrors=mirrors, archives=archives, progress=False)
+    return root, archives
+
+
+def test_download_verifies_unpacks_and_writes_marker(downloaded):
+    root, archives = downloaded
+    assert (root / "images" / "Persian_1.jpg").is_file()
+    assert (root / "annotations" / "list.txt").is_file()
+    assert oxford.is_downloaded(root, archives)
+    assert not list(root.glob("*.part")) and not list(root.glob(".unpacking*"))
+    assert not oxford.is_downloaded(root)  # the marker records *these* checksums, not the real ones
+
+
+def test_no_second_download(downloaded, monkeypatch, capsys):
+    root, archives = downloaded
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("tried to download again")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    assert oxford.download(root, mirrors=["https://example.invalid/"], archives=archives) == root
+    assert "already" in capsys.readouterr().out
+
+
+def test_progress_bar_is_plain_text(mirror, tmp_path, capsys):
+    where, archives = mirror
+    target = tmp_path / "annotations.tar.gz"
+    oxford.download_file([where.as_uri() + "/annotations.tar.gz"], target, archives["annotations.tar.gz"])
+    out = capsys.readouterr().out
+    assert "annotations.tar.gz [" in out and "100%" in out and out.endswith("\n")
+    assert target.read_bytes() == (where / "annotations.tar.gz").read_bytes()
+
+
+@pytest.mark.parametrize("name, breed", [("Persian_12", "persian"), ("great_pyrenees_3", "great_pyrenees"),
+                                         ("Egyptian_Mau_139.jpg", "egyptian_mau"), ("staffordshire_bull_terrier_1", "staffordshire_bull_terrier")])
+def test_breed_from_file_name(name, breed):
+    assert oxford.breed_of(name) == breed
+
+
+def test_labels_come_from_annotation_files(downloaded):
+    root, _ = downloaded
+    assert oxford.breeds(root) == {"persian": "cat", "egyptian_mau": "cat", "great_pyrenees": "dog", "pug": "dog"}
+
+
+def test_splits_are_disjoint_and_reproducible(downloaded):
+    root, _ = downloaded
+    train, val, test = (oxford.split_names(s, root, seed=0, val_fraction=0.25) for s in ("train", "val", "test"))
+    names = [{r[0] for r in rows} for rows in (train, val, test)]
+    assert not (names[0] & names[1]) and not (names[0] & names[2]) and not (names[1] & names[2])
+    assert len(names[0]) + len(names[1]) == 6 * len(BREEDS) and len(names[2]) == 2 * len(BREEDS)
+    assert all(sum(r[2] == b for r in val) == 2 for b in ("persian", "pug"))  # round(0.25 * 6) per breed
+    assert oxford.split_names("val", root, seed=0, val_fraction=0.25) == val
+    assert oxford.split_names("val", root, seed=1, val_fraction=0.25) != val
+
+
+def test_load_skips_and_counts_bad_files(downloaded, capsys):
+    root, archives = downloaded
+    kw = dict(root=root, archives=archives, image_size=32, cache=False, val_fraction=0.0)
+    train = oxford.load("train", **kw)
+    report = oxford.last_report
+    assert report.counts() == {"not JPEG": 1, imgs.CANNOT_DECODE: 1}
+    assert report.reasons[imgs.CANNOT_DECODE] == ["pug_3.jpg"] and report.skipped[0].startswith("Egyptian_Mau_2.jpg")
+    assert len(train) == 6 * len(BREEDS) - 2 and report.read == len(train)
+    assert "skipped 2" in capsys.readouterr().out
+    assert train.images.shape[1:] == (32, 32, 3) and train.images.dtype == np.uint8
+    assert train.breed_counts() == {"persian": 6, "egyptian_mau": 5, "great_pyrenees": 6, "pug": 5}
+    assert set(train.where(classes="cat").breeds) == {"persian", "egyptian_mau"}
+    assert train.source == "oxford"
+
+    test = oxford.load("test", **kw)
+    assert oxford.last_report.counts() == {"missing": 1}
+    assert test.breed_counts() == {"persian": 1, "egyptian_mau": 2, "great_pyrenees": 2, "pug": 2}
+
+
+def test_n_per_breed_breeds_and_cache(downloaded, monkeypatch):
+    root, archives = downloaded
+    kw = dict(root=root, archives=archives, image_size=24, seed=3)
+    pets = data.load_pets("oxford", split="train", n_per_breed=3, breeds=["pug", "persian"], **kw)
+    assert pets.breed_counts() == {"persian": 3, "pug": 3}  # pug_3 is broken: another pug takes its place
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("decoded again instead of using the cache")
+
+    monkeypatch.setattr(imgs, "read_image", no_decoding)
+    again = oxford.load("train", n_per_breed=3, breeds=["persian", "pug"], **kw)
+    assert np.array_equal(again.images, pets.images) and list(again.breeds) == list(pets.breeds)
+    assert list((root / "cache").glob("train-*.npz"))
+
+
+def test_bad_options_are_friendly(downloaded):
+    root, archives = downloaded
+    with pytest.raises(ValueError, match="unknown breed .*persian"):
+        oxford.load("train", breeds=["persain"], root=root, archives=archives)
+    with pytest.raises(ValueError, match="split must be"):
+        oxford.load("training", root=root, archives=archives)
+    with pytest.raises(ValueError, match="image_size"):
+        oxford.load("train", image_size=4, root=root, archives=archives)
+
+
+def _assert_clean(root: Path):
+    """Nothing left that could pass for a complete download."""
+    assert not (root / "images.tar.gz").exists()
+    assert not list(root.glob("*.part"))
+    assert not (root / oxford.MARKER).exists()
+
+
+def test_checksum_mismatch_is_refused(mirror, tmp_path):
+    where, archives = mirror
+    wrong = dict(archives, **{"images.tar.gz": oxford.Archive(archives["images.tar.gz"].bytes, "0" * 64)})
+    root = tmp_path / "oxford"
+    with pytest.raises(oxford.DataNotAvailable) as error:
+        oxford.download(root, mirrors=[where.as_uri() + "/"], archives=wrong, progress=False)
+    message = str(error.value)
+    assert "SHA-256" in message and "sha256sum" in message and "0" * 64 in message
+    assert where.as_uri() + "/images.tar.gz" in message and str(root) in message
+    _assert_clean(root)
+
+
+def test_truncated_download_is_refused(mirror, tmp_path):
+    where, archives = mirror
+    short = tmp_path / "short"
+    short.mkdir()
+    shutil.copy(where / "annotations.tar.gz", short)
+    (short / "images.tar.gz").write_bytes((where / "images.tar.gz").read_bytes()[:2000])
+    root = tmp_path / "oxford"
+    with pytest.raises(oxford.DataNotAvailable, match=r"stopped after 2,000 of") as error:
+        oxford.download(root, mirrors=[short.as_uri() + "/"], archives=archives, progress=False)
+    assert "Nothing incomplete was kept" in str(error.value)
+    _assert_clean(root)
+
+
+def test_offline_gives_instructions(mirror, tmp_path):
+    _, archives = mirror
+    root = tmp_path / "oxford"
+    with pytest.raises(oxford.DataNotAvailable, match="not in .* yet") as error:
+        data.load_pets("oxford", "train", root=root, archives=archives, allow_download=False)
+    assert "python -m helpers.data download oxford-pets" in str(error.value)
+    with pytest.raises(oxford.DataNotAvailable, match="Could not download annotations.tar.gz") as error:
+        oxford.download(root, mirrors=[(tmp_path / "nowhere").as_uri() + "/"], archives=archives, progress=False)
+    assert "no connection" in str(error.value)
+    _assert_clean(root)
+
+
+def test_files_placed_by_hand(mirror, tmp_path):
+    where, archives = mirror
+    root = tmp_path / "oxford"
+    root.mkdir()
+    (root / "images.tar.gz").write_bytes(b"not the archive")  # a wrong file the user put there
+    with pytest.raises(oxford.DataNotAvailable, match="is there but it has 15 bytes"):
+        oxford.download(root, mirrors=[], archives=archives, progress=False)
+    assert (root / "images.tar.gz").read_bytes() == b"not the archive"  # left as it was
+    for name in archives:
+        shutil.copy(where / name, root / name)
+    oxford.download(root, mirrors=[], archives=archives, progress=False)  # no mirror needed
+    assert oxford.is_downloaded(root, archives)
+
+
+def test_archive_that_cannot_be_unpacked(tmp_path):
+    where = tmp_path / "mirror"
+    where.mkdir()
+    (where / "images.tar.gz").write_bytes(b"\x1f\x8b" + b"broken" * 50)
+    _tar_gz(where / "annotations.tar.gz", {"annotations/list.txt": b"Persian_1 1 1 1\n"})
+    archives = {name: _archive(where / name) for name in oxford.ARCHIVES}
+    root = tmp_path / "oxford"
+    with pytest.raises(oxford.DataNotAvailable, match="could not be unpacked"):
+        oxford.download(root, mirrors=[where.as_uri() + "/"], archives=archives, progress=False)
+    assert not oxford.is_downloaded(root, archives) and not (root / oxford.MARKER).exists()
+
+
+def test_command_line_check(tmp_path, capsys):
+    assert oxford.main(["check", "--root", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "not there yet" in out and "sha256sum" in out
+
+
+def test_data_module_command_line_usage():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "helpers.data", "download"], capture_output=True, text=True,
+                          cwd=data.ROOT, timeout=60)
+    assert done.returncode == 1 and "usage: python -m helpers.data download oxford-pets" in done.stderr
