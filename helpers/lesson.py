@@ -46,6 +46,7 @@ class Lesson:
             self.seen_breeds = list(toypets.TRAIN_BREEDS)
             self.rabbit_breeds = list(toypets.RABBIT_BREEDS)
             self.fluffy_dog_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "dog" and toypets.BREEDS[b].fluffy]
+            self.cat_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "cat"]
             self.per_breed = recipes.QUICK_PER_BREED if self.quick else recipes.PER_BREED
         else:
             self.image_size = 96 if not self.quick else 64
@@ -54,6 +55,7 @@ class Lesson:
             self.seen_breeds = [b for b in cats_and_dogs.breed_counts() if b != new_breed]
             self.rabbit_breeds = [b for b, c in everything.class_of_breed().items() if c == "rabbit"]
             self.fluffy_dog_breeds = [b for b in OXFORD_FLUFFY_DOGS if b in self.seen_breeds]
+            self.cat_breeds = [b for b, c in cats_and_dogs.class_of_breed().items() if c == "cat" and b != new_breed]
             self.per_breed = {"train": 10 ** 6, "val": 10 ** 6, "test": 10 ** 6}
 
     # -- what the notebooks ask for ------------------------------------------------
@@ -84,9 +86,9 @@ class Lesson:
         return [0, 5] if self.quick else [0, 5, 10, 20, 50]
 
     @property
-    def twin_count(self) -> int:
-        """Images per cat breed for notebook 03's fluffy-twin experiment."""
-        return 10 if self.quick else 100
+    def variant_count(self) -> int:
+        """Persians per variant in notebook 03's experiment (fur and ears changed one at a time)."""
+        return 20 if self.quick else 150
 
     def load(self, split: str = "train", breeds=None) -> data.PetImages:
         """Images of one split; ``breeds=None`` means the breeds the first model trains on."""

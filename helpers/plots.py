@@ -93,12 +93,13 @@ def plot_history(history: dict, fine_tuning_starts: int | None = None, title="Tr
     plt.show()
 
 
-def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None):
+def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, ylabel="accuracy"):
     """Bars of accuracy per breed.
 
     ``results`` is either ``{breed: accuracy}`` or, to compare models side by
     side, ``{model_name: {breed: accuracy}}``. ``highlight`` names a breed to
-    mark (e.g. ``"persian"``). Introduced in notebook 03.
+    mark (e.g. ``"persian"``); ``ylabel`` says what the bars measure.
+    Introduced in notebook 03.
     """
     if results and not isinstance(next(iter(results.values())), dict):
         results = {"accuracy": results}
@@ -112,7 +113,7 @@ def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None):
     if highlight in breeds:
         ax.get_xticklabels()[breeds.index(highlight)].set_color("crimson")
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("accuracy")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     if len(results) > 1:
         ax.legend(fontsize=8, loc="lower left")

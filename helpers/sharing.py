@@ -119,7 +119,7 @@ def _main(argv=None) -> int:
     keras = setup_tensorflow(0)
     model = keras.models.model_from_json(Path(args.architecture).read_text())
     model.load_weights(args.weights)
-    np.save(args.out, model.predict(np.load(args.images), verbose=0))
+    np.save(args.out, model.predict(np.load(args.images), batch_size=256, verbose=0))  # same batches as evaluation.predict_proba
     return 0
 
 

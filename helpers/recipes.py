@@ -1,0 +1,224 @@
+"""The lesson's recipes: how much data, how many epochs, which learning rate.
+
+Every notebook trains with the same few recipes, written down once here so
+the numbers in the text, the notebooks and ``make bench`` all come from the
+same place. Each recipe is a short function built from the helpers the
+notebooks introduce (``data``, ``models``, ``training``, ``evaluation``).
+
+The values were chosen for a 2-core laptop CPU: training the first cat/dog
+model takes about half a minute, each fine-tuning a few seconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import data, evaluation, models, toypets, training
+
+# -- how much data ------------------------------------------------------------------------
+PER_BREED = {"train": 300, "val": 50, "test": 150}  # toy pets per breed and split
+QUICK_PER_BREED = {"train": 30, "val": 10, "test": 20}  # QUICK mode: only checks that everything runs
+
+# -- the first model (notebook 02) ----------------------------------------------------------
+BASE_EPOCHS = 5  # passes over the 2,700 training pictures
+QUICK_EPOCHS = 2
+LEARNING_RATE = 1e-3  # Adam's usual step size
+
+# -- fine-tuning (notebooks 04 and 05) ------------------------------------------------------
+N_PERSIANS = 20  # new examples of the breed the model never saw
+N_RABBITS = 40  # new examples of the new class (20 of each rabbit breed)
+FINE_TUNE_LEARNING_RATE = 3e-4  # small steps: adjust the old knowledge, don't overwrite it
+FINE_TUNE_EPOCHS = 15
+NEW_EXAMPLE_REPEATS = 5  # each new picture is shown this often per epoch, so a few count next to the rehearsal
+REHEARSAL_PER_BREED = 15  # old pictures of every breed the model knew
+REHEARSAL_HARD_NEGATIVES = 30  # extra old pictures of each fluffy dog breed: they look most like a Persian
+NEW_CLASS_LEARNING_RATE = 1e-3  # a brand-new output needs bigger steps than a correction
+NEW_CLASS_EPOCHS = 20
+NEW_CLASS_HARD_NEGATIVES = 60  # extra old pictures of each cat breed: cats have upright ears, like rabbits
+
+
+def _epochs(course, epochs=None) -> int:
+    if epochs is not None:
+        return epochs
+    return QUICK_EPOCHS if course.quick else BASE_EPOCHS
+
+
+def train_base(model, train, val, course, epochs=None) -> dict:
+    """Train the first cat/dog model with the default recipe; prints one line per epoch.
+
+    Returns the history (one list per measure). Introduced in notebook 02.
+    """
+    return training.train(model, train, val, class_names=course.class_names, epochs=_epochs(course, epochs),
+                          learning_rate=LEARNING_RATE, seed=course.seed)
+
+
+def load_or_train_base(course):
+    """The cat/dog model notebook 02 saved; if it is not there yet, train and save it now.
+
+    Notebooks 03-06 start with this, so each of them also runs on its own.
+    Introduced in notebook 03.
+    """
+    import keras
+
+    path = course.model_path("cat_dog.keras")
+    if path.exists():
+        return keras.models.load_model(path)
+    shown = path.relative_to(data.ROOT) if path.is_relative_to(data.ROOT) else path
+    print(f"No saved model at {shown.as_posix()} yet (notebook 02 makes it): training it now, about half a minute.")
+    model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
+    training.train(model, course.load("train"), None, class_names=course.class_names, epochs=_epochs(course),
+                   learning_rate=LEARNING_RATE, seed=course.seed, quiet=True)
+    model.save(path)
+    return model
+
+
+def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
+    """Train a fresh model on each amount of experience in ``sizes`` and measure it on ``test``.
+
+    Returns ``{n: {"accuracy", "images", "predicted", "true"}}``: the accuracy
+    and the answers on ``n_examples`` test pictures, for the experience slider.
+    Small amounts get more epochs, so every model gets a fair number of
+    training steps. Introduced in notebook 01.
+    """
+    sizes = [int(n) for n in sizes]
+    if not sizes or min(sizes) < 2 or max(sizes) > len(pool):
+        raise ValueError(f"each amount of experience must be from 2 to {len(pool)} (the pictures in the pool); got {sizes}.")
+    examples = test.per_breed(1, seed=course.seed).shuffled(course.seed).subset(np.arange(n_examples))
+    curve = {}
+    for n in sizes:
+        experience = pool.sample(n, seed=course.seed + n)
+        model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
+        epochs = 2 if course.quick else int(np.clip(round(3000 / n), BASE_EPOCHS, 40))
+        training.train(model, experience, None, class_names=course.class_names, epochs=epochs,
+                       learning_rate=LEARNING_RATE, seed=course.seed, quiet=True)
+        predicted = evaluation.predict_classes(model, examples, course.class_names)
+        curve[n] = {
+            "accuracy": evaluation.accuracy(model, test, course.class_names),
+            "images": examples.images,
+            "predicted": [str(c) for c in predicted],
+            "true": [str(c) for c in examples.classes],
+        }
+    return curve
+
+
+CAT_EARS = {"persian_ear": 0.17, "persian_inner_ear": 1}  # the ears every short-haired toy cat has
+
+
+def persian_variants(course, n: int = 150) -> dict:
+    """The same ``n`` test Persians drawn four ways, changing one thing at a time.
+
+    Returns ``{"as drawn", "short fur", "cat ears", "short fur and cat ears"}``
+    -> PetImages. Same pose, colours and background in all four; only the fur
+    and/or the ears differ. Toy pets only. Introduced in notebook 03.
+    """
+    if course.source != "toy":
+        raise ValueError("the Persian variants are drawn by the toy-pet generator; set DATA_SOURCE = 'toy' for this experiment.")
+    seed = course.seed + data._SPLIT_SEED_OFFSET["test"]
+
+    def draw(fluffy=None, **looks):
+        with toypets.looks(**looks):
+            images = toypets.draw_many(course.new_breed, n, seed=seed, size=course.image_size, fluffy=fluffy)
+        return data.PetImages(images, ["cat"] * n, [course.new_breed] * n, "toy")
+
+    return {
+        "as drawn": draw(),
+        "short fur": draw(fluffy=False),
+        "cat ears": draw(**CAT_EARS),
+        "short fur and cat ears": draw(fluffy=False, **CAT_EARS),
+    }
+
+
+def rehearsal_set(course, hard_negatives=None, extra=None):
+    """A few old training pictures of every breed the model knew, plus more of the ``hard_negatives``.
+
+    Mixed into fine-tuning so the model keeps practising what it knew. The
+    hard negatives are the old breeds that look most like the new pictures:
+    by default the fluffy dogs (they look like a Persian); for rabbits, the
+    cats (upright ears). ``extra`` pictures of each of them are added.
+    Introduced in notebook 04.
+    """
+    old = course.load("train")
+    hard = course.fluffy_dog_breeds if hard_negatives is None else list(hard_negatives)
+    if extra is None:
+        extra = REHEARSAL_HARD_NEGATIVES
+    if course.quick:
+        few, extra = 3, min(extra, 3)
+    else:
+        few = REHEARSAL_PER_BREED
+    rehearsal = old.per_breed(few, seed=course.seed)
+    if hard and extra:
+        rehearsal = rehearsal + old.where(breeds=hard).per_breed(extra, seed=course.seed + 1)
+    return rehearsal
+
+
+def _mix(new, rehearsal):
+    shown = new
+    for _ in range(NEW_EXAMPLE_REPEATS - 1):
+        shown = shown + new
+    return shown if rehearsal is None else rehearsal + shown
+
+
+def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None):
+    """Train ``model`` a little more on the ``new`` pictures (shown several times) plus the ``rehearsal`` set.
+
+    ``rehearsal=None`` trains on the new pictures alone (the trap in notebook 04).
+    Works on a model with a frozen base too: only the trainable layers change.
+    Returns ``(model, history)``. Introduced in notebook 04.
+    """
+    if len(new) == 0:
+        raise ValueError("there are no new pictures to fine-tune on; ask for at least one.")
+    history = training.train(
+        model, _mix(new, rehearsal), None, class_names=course.class_names,
+        epochs=epochs or (QUICK_EPOCHS if course.quick else FINE_TUNE_EPOCHS),
+        learning_rate=learning_rate or FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True,
+    )
+    return model, history
+
+
+def transfer_vs_scratch(base, rehearsal, course, ns) -> dict:
+    """Persian and whole-test-set accuracy after fine-tuning with N Persians, from ``base`` and from scratch.
+
+    Both start from the same small data (N Persians plus ``rehearsal``); the
+    only difference is the starting weights. Returns
+    ``{"ns": [...], "transfer": {"persian": [...], "all": [...]}, "scratch": {...}}``.
+    Introduced in notebook 04.
+    """
+    test = course.load("test", breeds=course.seen_breeds + [course.new_breed])
+    persians_test = test.where(breeds=course.new_breed)
+    pool = course.load("train", breeds=course.new_breed).shuffled(course.seed)
+    result = {"ns": list(ns), "transfer": {"persian": [], "all": []}, "scratch": {"persian": [], "all": []}}
+    for n in ns:
+        new = pool.subset(np.arange(n))
+        for start in ("transfer", "scratch"):
+            if start == "transfer":
+                model = models.copy_model(base, f"transfer_{n}")
+            else:
+                model = models.make_cnn(len(course.class_names), course.image_size, name=f"scratch_{n}", seed=course.seed + 1)
+            if n == 0 and start == "transfer":
+                pass  # no new pictures: the transferred model as it is
+            elif n == 0:
+                training.train(model, rehearsal, None, class_names=course.class_names,
+                               epochs=QUICK_EPOCHS if course.quick else FINE_TUNE_EPOCHS,
+                               learning_rate=FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True)
+            else:
+                fine_tune(model, new, rehearsal, course)
+            result[start]["persian"].append(evaluation.accuracy(model, persians_test, course.class_names))
+            result[start]["all"].append(evaluation.accuracy(model, test, course.class_names))
+    return result
+
+
+def learn_new_class(model, new, rehearsal, course, class_names):
+    """Teach a model that already has an output for the new class (``models.grow_head``) to use it.
+
+    ``new`` are the new class's pictures (e.g. rabbits), shown several times;
+    ``rehearsal`` the old pictures (``None``: the new ones alone, the
+    forgetting demo). Returns ``(model, history)``. Introduced in notebook 05.
+    """
+    if len(new) == 0:
+        raise ValueError("there are no pictures of the new class; ask for at least one.")
+    history = training.train(
+        model, _mix(new, rehearsal), None, class_names=tuple(class_names),
+        epochs=QUICK_EPOCHS if course.quick else NEW_CLASS_EPOCHS,
+        learning_rate=NEW_CLASS_LEARNING_RATE, seed=course.seed, quiet=True,
+    )
+    return model, history

@@ -1,0 +1,132 @@
+"""PetImages, splits and the toy-pet loader (helpers/data.py)."""
+
+import numpy as np
+import pytest
+
+from helpers import data
+from helpers.data import PetImages
+
+
+def make_pets(breeds=("a", "a", "b", "c"), classes=("cat", "cat", "dog", "rabbit"), size=4):
+    images = np.arange(len(breeds) * size * size * 3, dtype=np.uint8).reshape(len(breeds), size, size, 3)
+    return PetImages(images, classes, breeds, source="test")
+
+
+def test_labels_follow_class_name_order():
+    pets = make_pets()
+    assert pets.labels(("cat", "dog", "rabbit")).tolist() == [0, 0, 1, 2]
+    assert pets.labels(("rabbit", "dog", "cat")).tolist() == [2, 2, 1, 0]
+
+
+def test_labels_refuse_unknown_class():
+    with pytest.raises(ValueError, match="not among"):
+        make_pets().labels(("cat", "dog"))
+
+
+def test_where_without_and_counts():
+    pets = make_pets()
+    assert pets.where(breeds="a").breed_counts() == {"a": 2}
+    assert pets.where(classes=["dog", "rabbit"]).breed_counts() == {"b": 1, "c": 1}
+    assert pets.without("a").breed_counts() == {"b": 1, "c": 1}
+    assert pets.class_of_breed() == {"a": "cat", "b": "dog", "c": "rabbit"}
+
+
+@pytest.mark.parametrize("call", [lambda p: p.where(breeds="persain"), lambda p: p.without(["zebra"])])
+def test_unknown_breed_is_a_friendly_error(call):
+    with pytest.raises(ValueError, match="unknown breed .* Check the spelling"):
+        call(make_pets())
+
+
+@pytest.mark.parametrize("n", [-1, 2.5, True])
+def test_sample_refuses_bad_counts(n):
+    with pytest.raises(ValueError, match="whole number"):
+        make_pets().sample(n)
+
+
+def test_sample_refuses_more_than_available():
+    with pytest.raises(ValueError, match="only 4"):
+        make_pets().sample(5)
+
+
+def test_sample_is_reproducible_and_without_repeats():
+    pets = make_pets(breeds=tuple("abcdefgh"), classes=("cat",) * 8)
+    a, b = pets.sample(5, seed=3), pets.sample(5, seed=3)
+    assert np.array_equal(a.images, b.images)
+    assert len(set(a.breeds)) == 5
+
+
+def test_wrong_image_shape_is_a_friendly_error():
+    with pytest.raises(ValueError, match=r"\(n, height, width, 3\)"):
+        PetImages(np.zeros((2, 4, 4)), ["cat", "dog"], ["a", "b"])
+    with pytest.raises(ValueError, match="one class and one breed per image"):
+        PetImages(np.zeros((2, 4, 4, 3)), ["cat"], ["a", "b"])
+
+
+def test_adding_sets_checks_image_size():
+    with pytest.raises(ValueError, match="same image_size"):
+        make_pets(size=4) + make_pets(size=5)
+    both = make_pets() + make_pets()
+    assert len(both) == 8
+
+
+def test_split_by_seed_is_disjoint_complete_and_stratified():
+    n = 40
+    images = np.zeros((n, 2, 2, 3), np.uint8)
+    images[:, 0, 0, 0] = np.arange(n)  # a unique id per image
+    pets = PetImages(images, ["cat"] * 20 + ["dog"] * 20, ["x"] * 20 + ["y"] * 20)
+    parts = data.split_by_seed(pets, (0.5, 0.25, 0.25), seed=1)
+    ids = {k: set(v.images[:, 0, 0, 0].tolist()) for k, v in parts.items()}
+    assert ids["train"].isdisjoint(ids["val"]) and ids["train"].isdisjoint(ids["test"]) and ids["val"].isdisjoint(ids["test"])
+    assert set.union(*ids.values()) == set(range(n))
+    assert parts["train"].breed_counts() == {"x": 10, "y": 10}
+    again = data.split_by_seed(pets, (0.5, 0.25, 0.25), seed=1)
+    assert np.array_equal(again["test"].images, parts["test"].images)
+
+
+def test_split_by_seed_refuses_bad_fractions():
+    with pytest.raises(ValueError, match="add up to 1"):
+        data.split_by_seed(make_pets(), (0.5, 0.5, 0.5))
+
+
+def test_toy_pets_are_deterministic_labelled_and_cached(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    from helpers import toypets
+
+    breeds = [toypets.TRAIN_BREEDS[0], toypets.PERSIAN]
+    a = data.toy_pets(breeds, n_per_breed=3, split="test", seed=5, image_size=32)
+    assert a.images.shape == (6, 32, 32, 3) and a.images.dtype == np.uint8
+    assert a.breeds.tolist() == [breeds[0]] * 3 + [breeds[1]] * 3
+    assert a.classes.tolist() == [toypets.BREEDS[breeds[0]].animal] * 3 + ["cat"] * 3
+    assert list(tmp_path.glob("toy/*.npz")), "the set should be cached under data/toy/"
+    b = data.toy_pets(breeds, n_per_breed=3, split="test", seed=5, image_size=32, cache=False)
+    assert np.array_equal(a.images, b.images)
+
+
+def test_toy_splits_do_not_share_images(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    from helpers import toypets
+
+    breed = toypets.TRAIN_BREEDS[0]
+    train = data.toy_pets(breed, n_per_breed=20, split="train", image_size=32)
+    test = data.toy_pets(breed, n_per_breed=20, split="test", image_size=32)
+    train_keys = {img.tobytes() for img in train.images}
+    assert not any(img.tobytes() in train_keys for img in test.images)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"breeds": ["unicorn"]}, "unknown breed"),
+        ({"n_per_breed": -3}, "whole number"),
+        ({"split": "exam"}, "split must be one of"),
+        ({"image_size": 7}, "image_size"),
+    ],
+)
+def test_toy_pets_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.toy_pets(**kwargs)
+
+
+def test_load_pets_unknown_source():
+    with pytest.raises(ValueError, match="unknown DATA_SOURCE"):
+        data.load_pets("instagram")

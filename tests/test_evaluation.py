@@ -1,0 +1,59 @@
+"""Accuracy per breed and class, confusion matrix, 'called as' (helpers/evaluation.py) on hand-made examples."""
+
+import numpy as np
+import pytest
+
+from helpers import evaluation
+from helpers.data import PetImages
+
+# Four images: two Persians (cats), one samoyed (dog), one tabby (cat).
+PETS = PetImages(
+    np.zeros((4, 2, 2, 3), np.uint8),
+    ["cat", "cat", "dog", "cat"],
+    ["persian", "persian", "samoyed", "tabby"],
+)
+# The "model" calls the first Persian a dog, everything else right.
+PROBA = np.array([[0.2, 0.8], [0.9, 0.1], [0.3, 0.7], [0.6, 0.4]])
+
+
+def test_predicted_classes_and_accuracy():
+    assert evaluation.predict_classes(PROBA, PETS).tolist() == ["dog", "cat", "dog", "cat"]
+    assert evaluation.accuracy(PROBA, PETS) == 0.75
+
+
+def test_accuracy_by_breed_and_class():
+    assert evaluation.accuracy_by_breed(PROBA, PETS) == {"persian": 0.5, "samoyed": 1.0, "tabby": 1.0}
+    assert evaluation.accuracy_by_class(PROBA, PETS) == {"cat": 2 / 3, "dog": 1.0}
+
+
+def test_confusion_matrix_rows_are_true_classes():
+    assert evaluation.confusion_matrix(PROBA, PETS).tolist() == [[2, 1], [0, 1]]
+
+
+def test_called_as():
+    called = evaluation.called_as(PROBA, PETS)
+    assert called["persian"] == {"cat": 0.5, "dog": 0.5}
+    assert called["samoyed"]["dog"] == 1.0
+
+
+def test_wrong_probability_shape_is_a_friendly_error():
+    with pytest.raises(ValueError, match="shape"):
+        evaluation.accuracy(PROBA[:3], PETS)
+
+
+def test_accuracy_on_nothing_is_a_friendly_error():
+    with pytest.raises(ValueError, match="0 images"):
+        evaluation.accuracy(PROBA[:0], PETS.subset(np.array([], dtype=int)))
+
+
+def test_model_with_wrong_output_size_is_refused():
+    class ThreeWay:
+        output_shape = (None, 3)
+        input_shape = (None, 2, 2, 3)
+
+    with pytest.raises(ValueError, match="3 outputs but 2 class names"):
+        evaluation.predict_proba(ThreeWay(), PETS)
+
+
+def test_rounded():
+    assert evaluation.rounded({"a": 0.12345, "b": [np.float32(0.5), 2], "c": "x"}) == {"a": 0.123, "b": [0.5, 2], "c": "x"}
