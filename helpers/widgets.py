@@ -1,0 +1,569 @@
+"""Interactive views for the notebooks: browse, slide, page through, upload.
+
+Each function returns a widget you can show by making it the last line of a
+cell. In JupyterLab you can click and slide. Where widgets cannot run (GitHub,
+a notebook that is not trusted, an automatic test run) the same output shows a
+picture of the widget's current view and one line of text instead.
+
+Pictures are drawn with matplotlib into PNG bytes and shown in an
+``ipywidgets.Image``; text goes into ``ipywidgets.HTML``. Nothing is printed
+from inside a widget, so every output stays the same from run to run.
+
+Introduced in notebook 01 (data browser, experience slider); the mistakes
+gallery in 03, the live training plot in 02, upload-your-photo in 06.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import numpy as np
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from PIL import Image
+
+from .images import read_image_bytes
+
+WRONG = "crimson"  # colour of a wrong prediction, as in helpers.plots
+LIVE_NOTE = "(interactive in JupyterLab)"
+
+
+# -- the building blocks ------------------------------------------------------------
+
+
+class WidgetView(widgets.VBox):
+    """A column of widgets that also shows as a picture and a line of text.
+
+    JupyterLab draws the live widgets. Anything that cannot run widgets shows
+    ``static_png`` (a picture of the current view) or ``static_text``. Each
+    view gets the CSS class ``tl-widget`` plus its own ``css_class``, so tests
+    can find it on the page. Introduced in notebook 01.
+    """
+
+    def __init__(self, children, css_class: str, static_text: str, static_png: bytes | None = None, **kwargs):
+        kwargs.setdefault("layout", widgets.Layout(align_items="flex-start"))  # pictures at their own size
+        super().__init__(children, **kwargs)
+        self.add_class("tl-widget")
+        self.add_class(css_class)
+        self.static_text = static_text
+        self.static_png = static_png  # PNG bytes of the current view, or None
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.static_text
+        if self.static_png:
+            bundle["image/png"] = base64.b64encode(self.static_png).decode("ascii")
+        return bundle
+
+    def __repr__(self) -> str:
+        return self.static_text
+
+
+def figure_to_png(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (the same pixels give the same bytes). Introduced in notebook 01.
+
+    The picture is reduced to 256 colours, which looks the same here and makes
+    the file (and so the saved notebook) about 2.5 times smaller.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    with Image.open(buffer) as picture:
+        small = picture.convert("RGB").quantize(256)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def image_grid_png(images, titles=None, colours=None, ncols: int = 8, title: str | None = None) -> bytes:
+    """A grid of small pictures, each with an optional title, as PNG bytes.
+
+    Drawn on a matplotlib ``Figure`` of its own (not through ``pyplot``), so no
+    figure pops up in the notebook and nothing needs closing. Introduced in notebook 01.
+    """
+    images = list(images)
+    if not images:
+        return message_png("Nothing to show here.")
+    ncols = max(1, min(ncols, len(images)))
+    nrows = int(np.ceil(len(images) / ncols))
+    line_count = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    fig = Figure(figsize=(1.25 * ncols, (1.2 + 0.2 * line_count) * nrows + (0.35 if title else 0.0)))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for k, (ax, image) in enumerate(zip(axes.flat, images)):
+        ax.imshow(image, interpolation="nearest")
+        if titles is not None:
+            ax.set_title(str(titles[k]), fontsize=8, color=colours[k] if colours is not None else "black")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return figure_to_png(fig)
+
+
+def message_png(message: str, width: float = 5.0, height: float = 0.8) -> bytes:
+    """A small picture that only holds a line of text, e.g. "No mistakes here". Introduced in notebook 03."""
+    fig = Figure(figsize=(width, height))
+    fig.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="dimgrey")
+    return figure_to_png(fig)
+
+
+def _html(text: str, colour: str | None = None) -> str:
+    style = f' style="color: {colour}"' if colour else ""
+    return f"<span{style}>{html.escape(text)}</span>"
+
+
+# -- 1. data browser ------------------------------------------------------------------
+
+
+def breed_grid_png(pets, breed: str, n: int = 16, ncols: int = 8) -> bytes:
+    """The first ``n`` images of one breed as a PNG grid. Introduced in notebook 01."""
+    index = np.flatnonzero(pets.breeds == breed)
+    if len(index) == 0:
+        raise ValueError(f"there are no images of breed {breed!r}; pick one of {list(pets.breed_counts())}.")
+    shown = index[:n]
+    animal = pets.classes[shown[0]]
+    title = f"{breed} ({animal}): {len(shown)} of {len(index)} images"
+    return image_grid_png(pets.images[shown], ncols=ncols, title=title)
+
+
+def data_browser(pets, n: int = 16, breed: str | None = None, ncols: int = 8) -> WidgetView:
+    """Pick a breed from a list and see a grid of its images.
+
+    ``pets`` is a :class:`helpers.data.PetImages`; ``breed`` is the one shown
+    first (default: the first breed in ``pets``). Introduced in notebook 01.
+    """
+    counts = pets.breed_counts()
+    if not counts:
+        raise ValueError("there are no images to browse; check the data you passed in.")
+    if n < 1:
+        raise ValueError(f"n is the number of images to show and must be at least 1; got {n}.")
+    breed = next(iter(counts)) if breed is None else breed
+    if breed not in counts:
+        raise ValueError(f"unknown breed {breed!r}; this set has: {list(counts)}.")
+
+    pictures = {}  # breed -> PNG bytes, drawn the first time a breed is picked
+
+    def picture(name):
+        if name not in pictures:
+            pictures[name] = breed_grid_png(pets, name, n=n, ncols=ncols)
+        return pictures[name]
+
+    dropdown = widgets.Dropdown(options=list(counts), value=breed, description="breed")
+    info = widgets.HTML()
+    image = widgets.Image(value=picture(breed), format="png")
+    view = WidgetView([widgets.HBox([dropdown, info]), image], "tl-data-browser", "")
+
+    def show(name):
+        info.value = _html(f"{counts[name]} images of this breed")
+        image.value = view.static_png = picture(name)
+        view.static_text = f"Data browser — breed: {name} {LIVE_NOTE}"
+
+    dropdown.observe(lambda change: show(change["new"]), names="value")
+    show(breed)
+    view.dropdown, view.image, view.info = dropdown, image, info
+    return view
+
+
+# -- 2. experience slider -------------------------------------------------------------
+
+
+def experience_png(results: dict, n_images, n_examples: int = 8) -> bytes:
+    """The picture for one position of the experience slider.
+
+    Left: the learning curve with the chosen amount of experience marked.
+    Right: a few test images with the prediction of the model trained on
+    ``n_images`` images (red when wrong). Introduced in notebook 01.
+    """
+    sizes = list(results)
+    accuracies = [float(results[s]["accuracy"]) for s in sizes]
+    entry = results[n_images]
+    images = entry.get("images")
+    has_examples = images is not None and len(images) > 0 and n_examples > 0
+    fig = Figure(figsize=(10.5 if has_examples else 4.5, 3.0))
+    if has_examples:
+        grid = fig.add_gridspec(2, 7)
+        curve_ax = fig.add_subplot(grid[:, :3])
+    else:
+        curve_ax = fig.add_subplot(1, 1, 1)
+    curve_ax.plot(sizes, accuracies, "o-", color="tab:blue")
+    curve_ax.plot([n_images], [entry["accuracy"]], "o", color=WRONG, markersize=11)
+    if all(float(s) > 0 for s in sizes):
+        curve_ax.set_xscale("log")
+        curve_ax.minorticks_off()
+    curve_ax.set_xticks(sizes, [str(s) for s in sizes], fontsize=8)
+    curve_ax.set_ylim(0, 1.02)
+    curve_ax.set_xlabel("E: training images")
+    curve_ax.set_ylabel("P: accuracy")
+    curve_ax.set_title(f"E = {n_images} images → P = {float(entry['accuracy']):.2f}", fontsize=10)
+    if has_examples:
+        predicted = entry.get("predicted")
+        true = entry.get("true")
+        confidence = entry.get("confidence")
+        for k in range(min(n_examples, 8, len(images))):
+            ax = fig.add_subplot(grid[k // 4, 3 + k % 4])
+            ax.imshow(images[k], interpolation="nearest")
+            ax.axis("off")
+            if predicted is not None:
+                label = f"→ {predicted[k]}" + (f" {float(confidence[k]):.2f}" if confidence is not None else "")
+                wrong = true is not None and predicted[k] != true[k]
+                ax.set_title(label, fontsize=9, color=WRONG if wrong else "black")
+    fig.tight_layout()
+    return figure_to_png(fig)
+
+
+def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetView:
+    """Slide over the amount of experience E and see the performance P.
+
+    ``results`` maps a number of training images to what the model trained on
+    that many images did, e.g. ``{20: {"accuracy": 0.61, "images": test_images,
+    "predicted": ["dog", ...], "true": ["cat", ...]}, 100: {...}}``
+    ("images", "predicted", "true" and "confidence" are optional). All
+    pictures are drawn up front, so moving the slider answers at once.
+    ``start`` is the position shown first (default: the smallest E).
+    Introduced in notebook 01.
+    """
+    if not results:
+        raise ValueError("results is empty; run the learning-curve experiment first, then pass its results.")
+    missing = [n for n, r in results.items() if "accuracy" not in r]
+    if missing:
+        raise ValueError(f"the results for {missing} images have no 'accuracy'; each entry needs at least that.")
+    sizes = sorted(results)
+    start = sizes[0] if start is None else start
+    if start not in results:
+        raise ValueError(f"start must be one of the sizes in results {sizes}; got {start!r}.")
+    ordered = {n: results[n] for n in sizes}
+    pictures = {n: experience_png(ordered, n, n_examples) for n in sizes}
+
+    slider = widgets.SelectionSlider(
+        options=[(str(n), n) for n in sizes],
+        value=start,
+        description="E (images)",
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="420px"),
+    )
+    readout = widgets.HTML()
+    image = widgets.Image(value=pictures[start], format="png")
+    view = WidgetView([widgets.HBox([slider, readout]), image], "tl-experience-slider", "")
+
+    def show(n):
+        accuracy = float(ordered[n]["accuracy"])
+        readout.value = _html(f"E = {n} training images → P = {accuracy:.2f} accuracy on test images")
+        image.value = view.static_png = pictures[n]
+        view.static_text = f"Experience slider — E = {n} images: P = {accuracy:.2f} {LIVE_NOTE}"
+
+    slider.observe(lambda change: show(change["new"]), names="value")
+    show(start)
+    view.slider, view.image, view.readout = slider, image, readout
+    return view
+
+
+# -- 3. mistakes gallery ----------------------------------------------------------------
+
+
+def gallery_items(probabilities, pets, class_names, breed: str = "all", only_mistakes: bool = True) -> np.ndarray:
+    """Indexes of the images the gallery shows, most confident first.
+
+    ``breed="all"`` keeps every breed; ``only_mistakes`` keeps only wrong
+    predictions. Introduced in notebook 03.
+    """
+    probabilities = np.asarray(probabilities)
+    predicted = np.asarray(class_names)[np.argmax(probabilities, axis=1)]
+    keep = np.ones(len(pets), dtype=bool)
+    if breed != "all":
+        keep &= pets.breeds == breed
+    if only_mistakes:
+        keep &= predicted != pets.classes
+    index = np.flatnonzero(keep)
+    confidence = probabilities.max(axis=1)
+    return index[np.argsort(-confidence[index], kind="stable")]
+
+
+def gallery_page_png(probabilities, pets, class_names, index, ncols: int = 6) -> bytes:
+    """One page of the gallery: each image titled with breed, prediction and confidence. Introduced in notebook 03."""
+    probabilities = np.asarray(probabilities)
+    titles, colours = [], []
+    for i in index:
+        k = int(np.argmax(probabilities[i]))
+        titles.append(f"{pets.breeds[i]}\n→ {class_names[k]} {probabilities[i, k]:.2f}")
+        colours.append("black" if class_names[k] == pets.classes[i] else WRONG)
+    return image_grid_png(pets.images[np.asarray(index, dtype=int)], titles, colours, ncols=ncols)
+
+
+def mistakes_gallery(
+    model_or_probabilities, pets, class_names=("cat", "dog"), per_page: int = 12, breed: str = "all", only_mistakes: bool = True
+) -> WidgetView:
+    """Page through the images the model gets wrong, filtered by breed.
+
+    Pass a trained model, or its probabilities (``evaluation.predict_proba``,
+    one row per image of ``pets``) so nothing has to be predicted again. Each
+    picture says the breed and "→ predicted class, confidence"; the most
+    confident mistakes come first. ``only_mistakes=False`` shows every image
+    (wrong ones in red). Introduced in notebook 03.
+    """
+    class_names = tuple(class_names)
+    if isinstance(model_or_probabilities, np.ndarray):
+        probabilities = model_or_probabilities
+        if probabilities.shape != (len(pets), len(class_names)):
+            raise ValueError(
+                f"probabilities have shape {probabilities.shape} but {len(pets)} images and {len(class_names)} classes "
+                "need shape (images, classes); compute them with evaluation.predict_proba on the same images."
+            )
+    else:
+        from .evaluation import predict_proba
+
+        probabilities = predict_proba(model_or_probabilities, pets, class_names)
+    if per_page < 1:
+        raise ValueError(f"per_page must be at least 1; got {per_page}.")
+    counts = pets.breed_counts()
+    if breed != "all" and breed not in counts:
+        raise ValueError(f"unknown breed {breed!r}; use 'all' or one of {list(counts)}.")
+
+    what = "mistakes" if only_mistakes else "images"
+    items = {b: gallery_items(probabilities, pets, class_names, b, only_mistakes) for b in ["all", *counts]}
+    options = [(f"all breeds ({len(items['all'])} {what})", "all")] + [(f"{b} ({len(items[b])})", b) for b in counts]
+    pictures = {}  # (breed, page) -> PNG bytes, drawn when first shown
+
+    dropdown = widgets.Dropdown(options=options, value=breed, description="breed")
+    previous = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
+    following = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))
+    page_label = widgets.HTML()
+    image = widgets.Image(format="png")
+    view = WidgetView([widgets.HBox([dropdown, previous, following, page_label]), image], "tl-mistakes-gallery", "")
+    state = {"breed": breed, "page": 0}
+
+    def pages(name):
+        return max(1, int(np.ceil(len(items[name]) / per_page)))
+
+    def picture(name, page):
+        if (name, page) not in pictures:
+            chosen = items[name][page * per_page : (page + 1) * per_page]
+            if len(chosen) == 0:
+                where = "" if name == "all" else f" for {name}"
+                pictures[name, page] = message_png(f"No {what}{where}.")
+            else:
+                pictures[name, page] = gallery_page_png(probabilities, pets, class_names, chosen)
+        return pictures[name, page]
+
+    def show():
+        name, page = state["breed"], state["page"]
+        page_label.value = _html(f"page {page + 1} of {pages(name)} — {len(items[name])} {what}")
+        previous.disabled = page == 0
+        following.disabled = page + 1 >= pages(name)
+        image.value = view.static_png = picture(name, page)
+        shown = "all breeds" if name == "all" else f"breed {name}"
+        view.static_text = (
+            f"Mistakes gallery — {len(items['all'])} of {len(pets)} images wrong; "
+            f"showing {shown}, page {page + 1} of {pages(name)} {LIVE_NOTE}"
+            if only_mistakes
+            else f"Gallery — {len(pets)} images; showing {shown}, page {page + 1} of {pages(name)} {LIVE_NOTE}"
+        )
+
+    def pick_breed(change):
+        state["breed"], state["page"] = change["new"], 0
+        show()
+
+    def turn(step):
+        state["page"] = min(max(state["page"] + step, 0), pages(state["breed"]) - 1)
+        show()
+
+    dropdown.observe(pick_breed, names="value")
+    previous.on_click(lambda _: turn(-1))
+    following.on_click(lambda _: turn(+1))
+    show()
+    view.dropdown, view.previous, view.next, view.image, view.page_label = dropdown, previous, following, image, page_label
+    return view
+
+
+# -- 4. upload your photo ----------------------------------------------------------------
+
+
+def _probabilities(model, class_names, image: np.ndarray) -> np.ndarray:
+    outputs = getattr(model, "output_shape", None)
+    if outputs is not None and outputs[-1] != len(class_names):
+        raise ValueError(
+            f"the model has {outputs[-1]} outputs but {len(class_names)} class names {tuple(class_names)} were given; "
+            "pass the class names the model was trained with."
+        )
+    return np.asarray(model.predict(image[None].astype("float32"), verbose=0))[0]
+
+
+def predict_uploaded(model, class_names, image_size: int, data: bytes):
+    """Predict the class of a photo given as the bytes of its file.
+
+    Returns ``(label, confidence, image)``: the predicted class name, its
+    probability (0..1) and the ``(image_size, image_size, 3)`` picture the
+    model saw. A file that is empty, not a picture or over 20 MB raises a
+    ``ValueError`` that says what to do. Introduced in notebook 06.
+    """
+    image = read_image_bytes(bytes(data), image_size)
+    probabilities = _probabilities(model, class_names, image)
+    k = int(np.argmax(probabilities))
+    return class_names[k], float(probabilities[k]), image
+
+
+def prediction_png(image: np.ndarray, probabilities, class_names) -> bytes:
+    """The photo as the model sees it, next to a bar per class. Introduced in notebook 06."""
+    fig = Figure(figsize=(6.0, 2.6))
+    photo_ax, bar_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
+    photo_ax.imshow(image, interpolation="nearest")
+    photo_ax.axis("off")
+    photo_ax.set_title("what the model sees", fontsize=9)
+    bar_ax.barh(list(class_names), probabilities, color="tab:blue")
+    bar_ax.set_xlim(0, 1)
+    bar_ax.invert_yaxis()
+    bar_ax.set_xlabel("probability")
+    for y, p in enumerate(probabilities):
+        bar_ax.text(min(p + 0.02, 0.8), y, f"{p:.2f}", va="center", fontsize=9)
+    fig.tight_layout()
+    return figure_to_png(fig)
+
+
+def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None = None) -> WidgetView:
+    """Upload your own photo and see what the model thinks it is.
+
+    Any photo size works (it is cropped to a square and scaled to
+    ``image_size``, by default the model's input size). An empty file, a
+    file that is not a picture or one over 20 MB gives a message in the
+    widget instead of an error. The uploaded file is not kept (so it is not
+    saved inside the notebook). Introduced in notebook 06.
+    """
+    class_names = tuple(class_names)
+    if image_size is None:
+        image_size = model.input_shape[1]
+    upload = widgets.FileUpload(
+        accept="image/*", multiple=False, description="Upload a photo", icon="upload", layout=widgets.Layout(width="auto")
+    )
+    upload.add_class("tl-upload-button")
+    result = widgets.HTML(_html("No photo yet: click the button and pick a photo of a " + " or a ".join(class_names) + "."))
+    result.add_class("tl-upload-result")
+    image = widgets.Image(format="png", layout=widgets.Layout(display="none"))
+    view = WidgetView([upload, result, image], "tl-upload", f"Upload a photo to see the model's prediction {LIVE_NOTE}")
+
+    def handle(file):
+        name = file.get("name", "your file")
+        try:
+            picture = read_image_bytes(bytes(file["content"]), image_size)
+            probabilities = _probabilities(model, class_names, picture)
+        except ValueError as error:  # a file we cannot use: say why, in the widget
+            result.value = _html(f"{name}: {error}", WRONG)
+            image.layout.display = "none"
+            return
+        except Exception as error:  # anything else: still no traceback, but say what broke
+            result.value = _html(f"{name}: could not make a prediction ({type(error).__name__}: {error}).", WRONG)
+            image.layout.display = "none"
+            return
+        k = int(np.argmax(probabilities))
+        image.value = prediction_png(picture, probabilities, class_names)
+        image.layout.display = None
+        result.value = (
+            f"{html.escape(name)}: the model says <b>{html.escape(class_names[k])}</b> "
+            f"with confidence {probabilities[k]:.2f}"
+        )
+
+    def on_upload(change):
+        files = change["new"]
+        if not files:
+            return  # the reset below
+        handle(files[-1])
+        upload.value = ()  # forget the file: it would otherwise be saved in the notebook
+
+    upload.observe(on_upload, names="value")
+    view.upload, view.result, view.image = upload, result, image
+    return view
+
+
+# -- 5. live training plot ------------------------------------------------------------------
+
+
+def history_png(history: dict, epochs: int | None = None, title: str = "Training") -> bytes:
+    """Loss and accuracy per epoch (training, and validation if present), as PNG bytes.
+
+    ``history`` maps a metric name to its list of values, like Keras'
+    ``History.history``. Introduced in notebook 02.
+    """
+    fig = Figure(figsize=(8.0, 2.8))
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    for ax, metric, label in ((loss_ax, "loss", "loss (lower is better)"), (acc_ax, "accuracy", "accuracy (higher is better)")):
+        for prefix, name in (("", "training"), ("val_", "validation")):
+            values = history.get(prefix + metric)
+            if values:
+                ax.plot(np.arange(1, len(values) + 1), values, "o-", label=name)
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if epochs:
+            ax.set_xlim(0.5, max(epochs, 1) + 0.5)
+        if any(history.get(p + metric) for p in ("", "val_")):
+            ax.legend(fontsize=8, loc="best")
+    acc_ax.set_ylim(0, 1.02)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return figure_to_png(fig)
+
+
+def _live_training_plot_class():
+    import keras
+    from IPython.display import display
+
+    class LiveTrainingPlot(keras.callbacks.Callback):
+        """A Keras callback: one plot of loss and accuracy that updates after every epoch.
+
+        Use it as ``model.fit(..., callbacks=[widgets.LiveTrainingPlot()])``
+        or ``training.train(..., callbacks=[widgets.LiveTrainingPlot()])``.
+        The plot is drawn once and then redrawn in place, so a long training
+        leaves one picture (the final one), not a line per step. The values
+        are in ``.history``. ``epochs`` fixes the x axis when the trainer
+        does not say how many epochs it will run. Introduced in notebook 02.
+        """
+
+        def __init__(self, title: str = "Training", epochs: int | None = None):
+            super().__init__()
+            self.title = title
+            self.epochs = epochs
+            self.history: dict[str, list[float]] = {}
+            self.view = None
+            self._handle = None
+
+        def on_train_begin(self, logs=None):
+            self.history = {}
+            epochs = (self.params or {}).get("epochs") or self.epochs
+            self.epochs = epochs
+            self.status = widgets.HTML(_html("waiting for the first epoch…"))
+            first = history_png({}, epochs, self.title)
+            self.image = widgets.Image(value=first, format="png")
+            over = f" over {epochs} epochs" if epochs else ""
+            self.view = WidgetView(
+                [self.status, self.image],
+                "tl-live-training",
+                f"Live training plot — loss and accuracy{over} {LIVE_NOTE}",
+                first,
+            )
+            self._handle = display(self.view, display_id=True)
+
+        def on_epoch_end(self, epoch, logs=None):
+            for name, value in (logs or {}).items():
+                self.history.setdefault(name, []).append(float(value))
+            self.image.value = self.view.static_png = history_png(self.history, self.epochs, self.title)
+            shown = ", ".join(f"{k} {v[-1]:.3f}" for k, v in self.history.items() if k in ("loss", "accuracy", "val_loss", "val_accuracy"))
+            of = f" of {self.epochs}" if self.epochs else ""
+            self.status.value = _html(f"epoch {epoch + 1}{of}: {shown}")
+
+        def on_train_end(self, logs=None):
+            if self._handle is not None:
+                self._handle.update(self.view)  # the stored output now holds the final picture
+
+    return LiveTrainingPlot
+
+
+def __getattr__(name):
+    # LiveTrainingPlot needs Keras (and so TensorFlow), which takes seconds to load.
+    # It is made the first time someone asks for it, so the other widgets load fast.
+    if name == "LiveTrainingPlot":
+        cls = _live_training_plot_class()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
