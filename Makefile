@@ -56,7 +56,7 @@ test-notebooks: $(TEST_INSTALLED) ## strict nbval: run notebooks 01..06 and comp
 	$(PY) -m pytest $(PYTEST_OPTIONS) $(NBVAL_OPTIONS) $(SERIES)
 
 notebooks: $(INSTALLED) ## re-run every notebook in a fresh kernel and store its outputs (only some: NB=03)
-	$(PY) tools/run_notebooks.py $(NB)
+	$(PY) tools/slide_metadata.py $(NB) && $(PY) tools/run_notebooks.py $(NB)
 
 bench: $(INSTALLED) ## time the training, the lesson's numbers and each notebook; prints a BENCH line
 	$(PY) tools/bench.py

@@ -1,0 +1,373 @@
+"""Friendly checks for the notebooks' "Try it" exercises.
+
+Each exercise has an id such as ``"01-always-dog"`` (the number is the
+notebook that introduces it). Right after an exercise cell a notebook calls::
+
+    exercises.check("01-always-dog", lazy_accuracy, pets=test_pets)
+
+and gets one line back, printed:
+
+- ``✓ Correct: ...`` with what the answer means;
+- ``✗ Not quite: ...`` with what to look at (common slips, such as forgetting
+  the bias or dividing by the wrong total, get their own hint);
+- ``Not answered yet: ...`` when the value is ``None``, which is what the
+  student copies (``notebooks/student/``) set before the student writes an
+  answer. So the check cells run without errors in every copy.
+
+Numbers in the messages are rounded (percentages without decimals), so a
+stored notebook shows the same text on every computer. The extra keyword
+arguments (``model=``, ``pets=``, ``matrix=`` ...) are what a checker needs to
+work out the right answer itself; each checker's docstring says which.
+Introduced in notebook 01.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+CORRECT, WRONG, UNANSWERED = "correct", "wrong", "unanswered"
+_SYMBOL = {CORRECT: "✓ Correct: ", WRONG: "✗ Not quite: ", UNANSWERED: "Not answered yet: "}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one check: ``status`` (correct / wrong / unanswered) and the message shown."""
+
+    status: str
+    text: str
+
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
+
+    @property
+    def message(self) -> str:
+        return _SYMBOL[self.status] + self.text
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Exercise:
+    notebook: str
+    task: str  # what to do, in one sentence (shown while unanswered)
+    hint: str
+    checker: Callable[..., Verdict]
+
+
+# -- small helpers ---------------------------------------------------------------------
+
+
+def _pct(value: float) -> str:
+    return f"{100 * float(value):.0f} %"
+
+
+def _close(a: float, b: float, tol: float = 1e-4) -> bool:
+    return abs(float(a) - float(b)) <= tol
+
+
+def _as_number(value, what: str):
+    """``value`` as a float, or a Verdict explaining why it is not a number."""
+    if isinstance(value, bool):
+        return Verdict(WRONG, f"{what} should be a number, not {value!r} (True/False).")
+    if isinstance(value, (np.ndarray, list, tuple, dict)):
+        size = np.size(value) if not isinstance(value, dict) else len(value)
+        if size == 1 and not isinstance(value, dict):
+            return float(np.asarray(value).reshape(-1)[0])
+        return Verdict(WRONG, f"{what} should be one number, but it holds {size} values. Reduce them to one (a mean, a sum, a fraction).")
+    if callable(value):
+        return Verdict(WRONG, f"{what} is a function, not a number: did you forget to call it?")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return Verdict(WRONG, f"{what} should be a number, got {type(value).__name__} {value!r:.60}.")
+
+
+def _fraction(value, what: str):
+    """Like _as_number, and also a fraction from 0 to 1 (a percentage gets its own hint)."""
+    number = _as_number(value, what)
+    if isinstance(number, Verdict):
+        return number
+    if math.isnan(number):
+        return Verdict(WRONG, f"{what} is NaN (not a number): did you average over zero pictures?")
+    if 1 < number <= 100:
+        return Verdict(WRONG, f"{what} is {number:g}: that looks like a percentage or a count. Give a fraction from 0 to 1.")
+    if not 0 <= number <= 1:
+        return Verdict(WRONG, f"{what} is {number:g}, but a fraction lies between 0 and 1.")
+    return number
+
+
+def _need(context: dict, exercise_id: str, *names: str):
+    missing = [n for n in names if context.get(n) is None]
+    if missing:
+        given = ", ".join(f"{n}=..." for n in names)
+        raise ValueError(f"exercises.check({exercise_id!r}, value, {given}) needs {', '.join(missing)} to work out the answer.")
+    return [context[n] for n in names]
+
+
+# -- the exercises -----------------------------------------------------------------------
+
+
+def _always_dog(value, pets=None, **_):
+    """01 · Try it 1: the accuracy of a program that always answers "dog" on the test set.
+
+    The right answer is the share of dogs among the test pictures. Pass
+    ``pets=test_pets`` to check against the real test set; without it the
+    check assumes the toy pets' test set (the same number of pictures per
+    breed, the breeds of the first training), which is what notebook 01 uses
+    by default.
+    """
+    number = _fraction(value, "`lazy_accuracy`")
+    if isinstance(number, Verdict):
+        return number
+    if pets is not None:
+        classes = np.asarray(pets.classes)
+        expected = float(np.mean(classes == "dog"))
+        where = "the test pictures"
+    else:
+        from . import toypets
+
+        animals = [toypets.BREEDS[b].animal for b in toypets.TRAIN_BREEDS]
+        expected = animals.count("dog") / len(animals)
+        where = "the toy test pets"
+    if _close(number, expected):
+        verdict = "better" if expected > 0.5 else "no better"
+        return Verdict(
+            CORRECT,
+            f"always answering \"dog\" is right on {_pct(expected)} of {where}: exactly the share of dogs. "
+            f"That is {verdict} than the coin, yet it learned nothing: compare a model with this 'majority' floor too, "
+            "not only with chance.",
+        )
+    if _close(number, 1 - expected):
+        return Verdict(WRONG, f"{_pct(number)} is the share of cats. Did your program answer \"cat\"? It should always say \"dog\".")
+    return Verdict(
+        WRONG,
+        f"got {number:.3f}. A program that always says \"dog\" is right exactly on the dogs: measure it with "
+        "performance(always_dog, test_pets), on the test set, not the training pictures.",
+    )
+
+
+def _conv1_parameters(value, model=None, **_):
+    """02 · Try it 1: the number of parameters of the first convolution layer, ``conv1``.
+
+    Each of its filters has kernel height x width x input channels weights plus
+    one bias: ``h * w * c_in * filters + filters``. Needs ``model=model``.
+    """
+    (model,) = _need({"model": model}, "02-conv1-parameters", "model")
+    layer = model.get_layer("conv1")
+    h, w, c_in, filters = (int(d) for d in layer.kernel.shape)
+    has_bias = getattr(layer, "use_bias", True)
+    weights = h * w * c_in * filters
+    expected = weights + (filters if has_bias else 0)
+    number = _as_number(value, "`conv1_parameters`")
+    if isinstance(number, Verdict):
+        return number
+    formula = f"({h} x {w} x {c_in} + 1) x {filters} = {expected}" if has_bias else f"{h} x {w} x {c_in} x {filters} = {expected}"
+    if number == expected:
+        return Verdict(CORRECT, f"conv1 has {formula} parameters, the number model.summary() shows for it.")
+    if has_bias and number == weights:
+        return Verdict(WRONG, f"{int(number)} counts the weights only. Each filter also has one bias: add {filters}.")
+    if number == h * w * c_in + int(has_bias):
+        return Verdict(WRONG, f"{int(number)} is the count for one filter. conv1 has {filters} of them.")
+    if number == (h * w + int(has_bias)) * filters:
+        return Verdict(WRONG, f"{int(number)} leaves out the colours: each filter looks at {c_in} colour channels, so it has {h} x {w} x {c_in} weights.")
+    return Verdict(WRONG, f"got {number:g}. Per filter: {h} x {w} pixels x {c_in} colours weights, plus 1 bias; then times the number of filters.")
+
+
+def _confidence_when_wrong(value, probabilities=None, pets=None, breed="persian", class_names=("cat", "dog"), **_):
+    """03 · Try it 2: the model's mean confidence on the Persians it got wrong.
+
+    Confidence is the probability of the class the model chose (the largest in
+    its row). Needs ``probabilities=`` (one row per picture of ``pets``) and
+    ``pets=``; ``breed=`` is the breed asked about (default ``"persian"``).
+    """
+    probabilities, pets = _need({"probabilities": probabilities, "pets": pets}, "03-confidence-when-wrong", "probabilities", "pets")
+    proba = np.asarray(probabilities, dtype="float64")
+    classes, breeds = np.asarray(pets.classes), np.asarray(pets.breeds)
+    index = {c: i for i, c in enumerate(class_names)}
+    truth = np.array([index.get(c, -1) for c in classes])
+    wrong = np.argmax(proba, axis=1) != truth
+    mine = breeds == breed
+    if not mine.any():
+        raise ValueError(f"there are no pictures of breed {breed!r} in pets; pass the test set that holds them (breed=... to ask about another).")
+    wrong_mine = wrong & mine
+    if value is not None and not wrong_mine.any():
+        number = _as_number(value, "`mean_confidence_when_wrong`")
+        if not isinstance(number, Verdict) and math.isnan(number):
+            return Verdict(CORRECT, f"this model got every {breed} right, so there is no mistake to average (NaN).")
+        return Verdict(WRONG, f"this model got every {breed} right: there are no mistakes, so the mean over them is undefined (NaN).")
+    number = _fraction(value, "`mean_confidence_when_wrong`")
+    if isinstance(number, Verdict):
+        return number
+    confidence = proba.max(axis=1)
+    expected = float(confidence[wrong_mine].mean())
+    n = int(wrong_mine.sum())
+    if _close(number, expected):
+        return Verdict(
+            CORRECT,
+            f"on the {n} {breed} pictures it got wrong the model was on average {_pct(expected)} sure of its wrong answer. "
+            "A model can be confidently wrong: a high probability is not a guarantee.",
+        )
+    if _close(number, float(confidence[mine].mean())):
+        return Verdict(WRONG, f"that is the mean confidence on all {int(mine.sum())} {breed} pictures. Keep only those it got wrong.")
+    if wrong.any() and _close(number, float(confidence[wrong].mean())):
+        return Verdict(WRONG, f"that is the mean confidence on all its mistakes, every breed. The exercise asks about the {breed} pictures only.")
+    true_column = proba[wrong_mine, truth[wrong_mine]] if (truth[wrong_mine] >= 0).all() else None
+    if true_column is not None and _close(number, float(true_column.mean())):
+        return Verdict(WRONG, "that is the probability of the right answer. Confidence is the probability of the answer it gave: the largest in each row.")
+    return Verdict(
+        WRONG,
+        f"got {number:.3f}. Select the {breed} rows of `probabilities`, keep those where the model chose the wrong class, "
+        "then average the largest probability of each row.",
+    )
+
+
+def _fluffy_dogs_without_them(value, before=None, **_):
+    """04 · Try it 2: the fluffy dogs' accuracy after fine-tuning on Persians with a rehearsal set without fluffy dogs.
+
+    An experiment, not a single right number: any accuracy is accepted and
+    compared with ``before=`` (the fluffy dogs' accuracy before fine-tuning),
+    when given.
+    """
+    number = _fraction(value, "`fluffy_dogs_accuracy`")
+    if isinstance(number, Verdict):
+        return number
+    if before is None:
+        return Verdict(CORRECT, f"after this fine-tuning the fluffy dogs are right {_pct(number)} of the time. Compare with their accuracy before.")
+    before = float(before)
+    if number < before - 0.1:
+        story = ("they got much worse: with no fluffy dogs to rehearse, the new fluffy Persians taught the model "
+                 "\"fluffy means cat\". Hard negatives belong in the rehearsal set.")
+    else:
+        story = "they held up in this run; try another SEED or fewer rehearsal pictures and look again."
+    return Verdict(CORRECT, f"fluffy dogs {_pct(number)} after, {_pct(before)} before: {story}")
+
+
+def _rabbit_confusion(value, matrix=None, class_names=("cat", "dog", "rabbit"), **_):
+    """05 · Try it 2: the share of test rabbits the model called a cat or a dog.
+
+    From the 3x3 confusion matrix (row = true class, column = predicted class):
+    the rabbit row's off-diagonal entries over the row's sum. Needs ``matrix=``.
+    """
+    (matrix,) = _need({"matrix": matrix}, "05-rabbit-confusion", "matrix")
+    matrix = np.asarray(matrix, dtype="float64")
+    r = list(class_names).index("rabbit")
+    row = matrix[r]
+    if row.sum() == 0:
+        raise ValueError("the confusion matrix has no rabbits in its rabbit row; compute it on a test set with rabbits.")
+    confused = row.sum() - row[r]
+    expected = confused / row.sum()
+    number = _as_number(value, "`rabbit_confusion`")
+    if isinstance(number, Verdict):
+        return number
+    if _close(number, expected):
+        return Verdict(
+            CORRECT,
+            f"{int(confused)} of {int(row.sum())} test rabbits ({_pct(expected)}) were called a cat or a dog: "
+            "the rabbit row, without its diagonal, over the row's sum.",
+        )
+    if _close(number, confused):
+        return Verdict(WRONG, f"{number:g} is a count. Divide it by the number of test rabbits, the sum of the rabbit row ({int(row.sum())}).")
+    column = matrix[:, r]
+    if column.sum() > 0 and _close(number, (column.sum() - column[r]) / column.sum()):
+        return Verdict(WRONG, "that uses the rabbit column: pictures called rabbits. Rows are the true classes: use the rabbit row.")
+    if _close(number, row[r] / row.sum()):
+        return Verdict(WRONG, f"{_pct(number)} is the share of rabbits called rabbits. The exercise asks for the others: called a cat or a dog.")
+    if _close(number, confused / matrix.sum()):
+        return Verdict(WRONG, "that divides by all test pictures. Divide by the number of test rabbits (the rabbit row's sum).")
+    return Verdict(WRONG, f"got {number:.3f}. The rabbit row is matrix[{r}]: add its cat and dog entries and divide by the row's sum.")
+
+
+def _same_fingerprint(value, expected=None, **_):
+    """06 · Try it 1: exporting the same model twice gives the same SHA-256 fingerprint.
+
+    ``value`` is the second export's weights fingerprint, ``expected=`` the
+    first's (``model_sha256``). The fingerprints are not printed: they depend on
+    the computer the model was trained on.
+    """
+    (expected,) = _need({"expected": expected}, "06-same-fingerprint", "expected")
+    if isinstance(value, dict):
+        return Verdict(WRONG, "that is the whole export description. Take its [\"weights\"][\"sha256\"].")
+    if not isinstance(value, str):
+        return Verdict(WRONG, f"a fingerprint is a text of 64 hexadecimal characters, got {type(value).__name__}.")
+    text = value.strip().lower()
+    if len(text) != 64 or any(ch not in "0123456789abcdef" for ch in text):
+        return Verdict(WRONG, f"a SHA-256 fingerprint has 64 hexadecimal characters; this text has {len(value)} characters. Use [\"weights\"][\"sha256\"].")
+    if text == str(expected).strip().lower():
+        return Verdict(
+            CORRECT,
+            "both exports have the same fingerprint. The same weights give byte-identical files, so whoever receives "
+            "the file can check that the knowledge arrived unchanged.",
+        )
+    return Verdict(
+        WRONG,
+        "the fingerprints differ. Did you export another model, or change this one (e.g. train it) in between? "
+        "Two exports of the same model give identical files.",
+    )
+
+
+EXERCISES: dict[str, Exercise] = {
+    "01-always-dog": Exercise(
+        "01_what_is_learning.ipynb",
+        "store the performance P of a program that always answers \"dog\" in `lazy_accuracy`.",
+        "def always_dog(picture): return \"dog\", then performance(always_dog, test_pets).",
+        _always_dog,
+    ),
+    "02-conv1-parameters": Exercise(
+        "02_train_a_classifier.ipynb",
+        "store the number of parameters of the layer \"conv1\" in `conv1_parameters`.",
+        "each filter has 3 x 3 x 3 weights plus 1 bias; multiply by model.get_layer(\"conv1\").filters.",
+        _conv1_parameters,
+    ),
+    "03-confidence-when-wrong": Exercise(
+        "03_the_breed_it_never_saw.ipynb",
+        "store the model's mean confidence on the Persians it got wrong in `mean_confidence_when_wrong`.",
+        "the Persian rows of `probabilities` whose \"cat\" column is below 0.5; average the largest value of each row.",
+        _confidence_when_wrong,
+    ),
+    "04-fluffy-dogs-without-rehearsal": Exercise(
+        "04_transfer_fix_the_persians.ipynb",
+        "fine-tune without fluffy dogs in the rehearsal set and store the fluffy dogs' accuracy in `fluffy_dogs_accuracy`.",
+        "rehearsal.without(course.fluffy_dog_breeds), then evaluation.accuracy on the fluffy dogs of test_pets.",
+        _fluffy_dogs_without_them,
+    ),
+    "05-rabbit-confusion": Exercise(
+        "05_a_new_ability_rabbits.ipynb",
+        "store the share of test rabbits called a cat or a dog in `rabbit_confusion`.",
+        "the rabbit row is matrix[2]; add matrix[2, 0] and matrix[2, 1] and divide by matrix[2].sum().",
+        _rabbit_confusion,
+    ),
+    "06-same-fingerprint": Exercise(
+        "06_knowledge_between_machines.ipynb",
+        "export the model again and store the weights' SHA-256 in `second_sha256`.",
+        "sharing.export_model(model, course.model_path(\"export_again\"))[\"weights\"][\"sha256\"].",
+        _same_fingerprint,
+    ),
+}
+
+
+def verdict(exercise_id: str, value, **context) -> Verdict:
+    """The verdict on ``value`` for the exercise ``exercise_id``, without printing it. Introduced in notebook 01."""
+    try:
+        exercise = EXERCISES[exercise_id]
+    except (KeyError, TypeError):
+        known = ", ".join(EXERCISES)
+        raise ValueError(f"unknown exercise {exercise_id!r}; the exercises are: {known}") from None
+    if value is None:
+        return Verdict(UNANSWERED, f"{exercise.task[0].upper()}{exercise.task[1:]} Hint: {exercise.hint}")
+    return exercise.checker(value, **context)
+
+
+def check(exercise_id: str, value, **context) -> None:
+    """Print whether ``value`` answers the exercise ``exercise_id``, and what to look at if not.
+
+    ``value=None`` (an exercise not done yet, as in the student copies) prints
+    the task and a hint. Unknown ids raise ``ValueError`` listing the known
+    ones. Introduced in notebook 01.
+    """
+    print(verdict(exercise_id, value, **context).message)

@@ -1,0 +1,385 @@
+"""Slides: the slide-type rules (tools/slide_metadata.py) and the offline decks (tools/make_slides.py).
+
+The quick tests check the rules on hand-made notebooks, that the notebooks of
+the series carry up-to-date slide metadata, and how make_slides finds remote
+resources and widget outputs. The slow test builds the deck of
+``tests/fixtures/slides_demo.ipynb`` and opens it in Debian's Chromium
+(headless, through Python Playwright; no browser download) with every request
+that is not a ``file://`` one blocked: it asserts that none was attempted,
+that reveal.js started and shows the title, and saves a screenshot into
+``artifacts/slides/``. Without Chromium, Playwright or npm (for reveal.js) it is
+skipped, except under CI (``CI=true``), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "slides_demo.ipynb"
+ARTIFACTS = ROOT / "artifacts" / "slides"
+SERIES = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def _tool(name: str):
+    """Import tools/<name>.py (the tools folder is not a package)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+slide_metadata = _tool("slide_metadata")
+make_slides = _tool("make_slides")
+
+
+def unavailable(reason: str):
+    """Skip on a developer machine; fail under CI, where the slide test must run (as in test_browser.py)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"slide test cannot run: {reason} (CI=true, so this is a failure, not a skip)")
+    pytest.skip(f"slide test skipped: {reason}")
+
+
+# -- the rules ------------------------------------------------------------------------------
+
+
+def lesson_like_notebook():
+    cells = [
+        new_markdown_cell("# 01 · Title\nGoals."),
+        new_markdown_cell("**Instructor:** a note."),
+        new_markdown_cell("## Setup\nWhat the cells below do."),
+        new_code_cell("import sys", metadata={"tags": ["colab"]}),
+        new_code_cell("SEED = 0", metadata={"tags": ["parameters"]}),
+        new_code_cell("from helpers import setup", metadata={"tags": ["setup"]}),
+        new_markdown_cell("## 1 · A section"),
+        new_code_cell("x = 1"),
+        new_code_cell("plots.show_images(x)  # a picture"),
+        new_markdown_cell("### A subsection"),
+        new_code_cell("widgets.data_browser(x)"),
+        new_markdown_cell("Some text introducing the figure."),
+        new_code_cell("fig = plt.figure()\nplt.show()"),
+        new_markdown_cell("Some more text."),
+        new_code_cell("# widgets.data_browser(x) is only a comment here\ny = 2"),
+        new_markdown_cell("**Try it 1 — something.** Do it."),
+        new_code_cell("# BEGIN SOLUTION\nz = 3\n# END SOLUTION", metadata={"tags": ["solution"]}),
+        new_code_cell("w = 4", metadata={"tags": ["slide-manual"], "slideshow": {"slide_type": "slide"}}),
+    ]
+    return new_notebook(cells=cells)
+
+
+EXPECTED = [
+    "slide", "notes", "skip", "skip", "skip", "skip",
+    "slide", "fragment", "subslide",
+    "subslide", "fragment",
+    "subslide", "fragment",
+    "fragment", "fragment",
+    "subslide", "subslide",
+    "slide",
+]
+
+
+def test_rules_give_each_cell_its_slide_type():
+    nb = lesson_like_notebook()
+    assert slide_metadata.apply(nb) > 0
+    assert [c.metadata.slideshow.slide_type for c in nb.cells] == EXPECTED
+    assert nb.metadata.rise == {"scroll": True, "theme": "white"}
+
+
+def test_rules_are_idempotent_and_check_mode_sees_stale_metadata():
+    nb = lesson_like_notebook()
+    slide_metadata.apply(nb)
+    once = nbformat.writes(nb)
+    assert slide_metadata.apply(nb) == 0 and nbformat.writes(nb) == once
+    assert slide_metadata.problems(nb) == []
+    nb.cells[7].metadata.slideshow.slide_type = "slide"
+    del nb.cells[8].metadata["slideshow"]
+    found = slide_metadata.problems(nb)
+    assert len(found) == 2 and "cell 7" in found[0] and "cell 8: no slide type" in found[1]
+
+
+def test_check_mode_exit_status(tmp_path, capsys):
+    path = tmp_path / "01_x.ipynb"
+    nbformat.write(lesson_like_notebook(), path)
+    assert slide_metadata.main(["--check", str(path)]) == 1
+    assert slide_metadata.main([str(path)]) == 0
+    assert slide_metadata.main(["--check", str(path)]) == 0
+    assert "slide-manual" in nbformat.read(path, as_version=4).cells[-1].metadata.tags  # kept as set by hand
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.stem)
+def test_notebooks_carry_up_to_date_slide_metadata(path):
+    found = slide_metadata.problems(nbformat.read(path, as_version=4))
+    assert not found, f"{path.name}: run `python tools/slide_metadata.py` (make notebooks does):\n  " + "\n  ".join(found[:10])
+
+
+def test_the_fixture_has_its_slide_metadata():
+    assert slide_metadata.problems(nbformat.read(FIXTURE, as_version=4)) == []
+
+
+# -- make_slides without a browser -----------------------------------------------------------------
+
+
+def test_remote_references_finds_what_a_browser_would_fetch():
+    page = """
+    <script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>
+    <link rel="stylesheet" href="//fonts.googleapis.com/css?family=Lato">
+    <style>@import url(https://fonts.example/a.css); .x { background: url('http://img.example/b.png') }</style>
+    <script type="module">import mermaid from 'https://cdn.example/mermaid.mjs';</script>
+    <script>require(["https://unpkg.com/reveal.js@4.0.2/dist/reveal.js"], function () {});</script>
+    <img src="data:image/png;base64,AAAA"> <script src="reveal.js/dist/reveal.js"></script>
+    <a href="https://nbconvert.readthedocs.io">docs</a>
+    """
+    found = make_slides.remote_references(page)
+    assert "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js" in found
+    assert "//fonts.googleapis.com/css?family=Lato" in found
+    assert "https://fonts.example/a.css" in found and "http://img.example/b.png" in found
+    assert "https://cdn.example/mermaid.mjs" in found
+    assert "https://unpkg.com/reveal.js@4.0.2/dist/reveal.js" in found
+    assert not any("readthedocs" in url or url.startswith("data:") or url.startswith("reveal.js") for url in found)
+
+
+def test_widgets_become_their_stored_picture_and_the_state_is_dropped():
+    nb, warnings = make_slides.prepare(nbformat.read(FIXTURE, as_version=4))
+    assert warnings == []
+    widget_cell = next(c for c in nb.cells if "data_browser" in c.source)
+    data = widget_cell.outputs[0].data
+    assert make_slides.WIDGET_VIEW not in data and "image/png" in data
+    assert "widgets" not in nb.metadata
+    bare = nbformat.read(FIXTURE, as_version=4)
+    bare.cells[9].outputs[0].data = {make_slides.WIDGET_VIEW: {"model_id": "x", "version_major": 2, "version_minor": 0}}
+    nb, _ = make_slides.prepare(bare)
+    assert "JupyterLab" in nb.cells[9].outputs[0].data["text/plain"]
+
+
+def test_missing_reveal_and_npm_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(make_slides, "REVEAL_SRC", tmp_path / "node_modules" / "reveal.js")
+    monkeypatch.setattr(make_slides.shutil, "which", lambda name: None)
+    with pytest.raises(make_slides.SlidesError) as error:
+        make_slides.ensure_reveal()
+    message = str(error.value)
+    assert "npm" in message and "apt-get install nodejs npm" in message and make_slides.pinned_reveal_version() in message
+
+
+def test_package_json_pins_a_reveal_4_that_matches_the_lock():
+    import json
+
+    version = make_slides.pinned_reveal_version()
+    assert version.startswith("4.") and version.count(".") == 2 and version[0].isdigit(), "pin an exact reveal.js 4.x"
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/reveal.js"]["version"] == version
+    assert "node_modules/" in (ROOT / ".gitignore").read_text().split()
+
+
+# -- the deck in a browser ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    """The fixture's deck, built with reveal.js from npm into a temporary folder."""
+    if not make_slides._installed_reveal_version() == make_slides.pinned_reveal_version() and shutil.which("npm") is None:
+        unavailable("reveal.js is not in node_modules/ and npm is not installed (Debian/Ubuntu: apt-get install nodejs npm)")
+    out = tmp_path_factory.mktemp("slides")
+    try:
+        (path,) = make_slides.build([FIXTURE], out)
+    except make_slides.SlidesError as error:
+        if "npm ci" in str(error):  # e.g. no network to fetch reveal.js
+            unavailable(str(error).splitlines()[0])
+        raise
+    return path
+
+
+def test_every_notebook_exports_to_an_offline_deck(deck, tmp_path):
+    """`make slides` on the notebooks of the series: one deck each, nothing fetched from the network."""
+    decks = make_slides.build(SERIES, tmp_path)
+    assert [d.name for d in decks] == [f"{p.stem}.slides.html" for p in SERIES]
+    assert make_slides.check_offline(tmp_path) == []
+    assert (tmp_path / "index.html").exists() and (tmp_path / "reveal.js" / "dist" / "reveal.js").exists()
+
+
+@pytest.mark.slow
+def test_deck_renders_offline_in_chromium(deck):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Python package 'playwright' is not installed (pip install -r requirements-test.txt)")
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    if not chromium:
+        unavailable("Chromium not found (Debian/Ubuntu: sudo apt-get install chromium)")
+
+    html = deck.read_text(encoding="utf-8")
+    assert "SKIPPED-SETUP-CELL" not in html, "a cell tagged parameters (slide type skip) is in the deck"
+    assert make_slides.remote_references(html) == []
+
+    attempted, problems = [], []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            attempted.append(url)
+            route.abort()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001 - e.g. a Chromium too old or broken for this Playwright
+            unavailable(f"Chromium at {chromium} did not start under Playwright: {error}")
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.route("**/*", only_local)
+            page = context.new_page()
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+            page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}") if request.url not in attempted else None)
+            page.goto(deck.as_uri())
+            page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
+            assert page.evaluate("() => Reveal.isReady()") is True
+
+            first = page.locator(".reveal .slides section").first
+            first.wait_for(state="visible", timeout=10_000)
+            title = page.locator(".reveal .slides section.present h1").first
+            assert title.is_visible() and "Slides demo" in title.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "slides_demo-title.png"))
+
+            # 1 title + section 1 with 2 subslides + "Try it" with the solution subslide + summary.
+            assert page.evaluate("() => Reveal.getTotalSlides()") == 7
+            notes = page.locator("aside.notes")
+            assert notes.count() == 1 and "presenter notes" in notes.text_content()
+            assert not notes.is_visible(), "presenter notes must not show on the slide"
+
+            page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")  # still screenshots
+            page.evaluate("() => Reveal.slide(1, 1)")  # the picture
+            page.evaluate("() => { while (Reveal.nextFragment()) {} }")
+            picture = page.locator(".reveal .slides section.present img").first
+            picture.wait_for(state="visible", timeout=10_000)
+            assert picture.evaluate("(img) => img.complete && img.naturalWidth") > 0
+            page.screenshot(path=str(ARTIFACTS / "slides_demo-picture.png"))
+        finally:
+            browser.close()
+    assert attempted == [], f"the deck tried to load from the network: {attempted}"
+    assert problems == [], "\n".join(problems)
+
+
+# -- live slides in JupyterLab (jupyterlab-rise) ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lab_with_fixture(tmp_path_factory):
+    """A JupyterLab server (this environment) on a temporary folder holding the fixture; yields its URL."""
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    try:
+        import jupyterlab_rise  # noqa: F401
+    except ImportError:
+        unavailable("jupyterlab-rise is not installed (pip install -r requirements.txt)")
+    tmp = tmp_path_factory.mktemp("rise")
+    (tmp / "work").mkdir()
+    shutil.copy2(FIXTURE, tmp / "work" / FIXTURE.name)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), IPYTHONDIR=str(tmp / "ipython"))
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
+        f"--ServerApp.root_dir={tmp / 'work'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+        f"--LabApp.user_settings_dir={tmp / 'settings'}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--ServerApp.allow_root=True")
+    log = open(tmp / "jupyterlab.log", "w")
+    server = subprocess.Popen(command, cwd=tmp / "work", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab stopped at start-up:\n{(tmp / 'jupyterlab.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/api/status", timeout=2):
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not answer on {url} within 120 s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)  # a clean stop: the server shuts its kernels down first
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+        log.close()
+
+
+@pytest.mark.slow
+def test_rise_presents_the_notebook_in_jupyterlab(lab_with_fixture):
+    """jupyterlab-rise (requirements.txt) works with the pinned JupyterLab: its slideshow page shows the slides.
+
+    Known upstream limitation, not checked here: in RISE's slideshow page
+    ipywidgets 8 widgets are not drawn (jupyterlab-contrib/rise#119, #126; the
+    browser console shows "Shared module @jupyterlab/console doesn't exist");
+    the helpers' widgets then show their stored picture instead.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Python package 'playwright' is not installed (pip install -r requirements-test.txt)")
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    if not chromium:
+        unavailable("Chromium not found (Debian/Ubuntu: sudo apt-get install chromium)")
+    url = lab_with_fixture
+    attempted = []
+
+    def only_this_server(route):
+        if route.request.url.startswith((url, "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001
+            unavailable(f"Chromium at {chromium} did not start under Playwright: {error}")
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.route("**/*", only_this_server)
+            page = context.new_page()
+            page.goto(f"{url}/rise/{FIXTURE.name}")
+            page.locator(".reveal.ready .slides section").first.wait_for(state="visible", timeout=120_000)
+            title = page.locator(".reveal .slides section.present h1").first
+            title.wait_for(state="visible", timeout=30_000)
+            assert "Slides demo" in title.text_content()
+            assert page.locator(".reveal aside.notes").count() == 0 or not page.locator(".reveal aside.notes").first.is_visible()
+            page.keyboard.press("ArrowRight")
+            page.locator(".reveal .slides section.present h2", has_text="A section").first.wait_for(state="visible", timeout=30_000)
+            page.wait_for_timeout(1000)  # let the slide transition finish
+            page.screenshot(path=str(ARTIFACTS / "rise-slides_demo.png"))
+        finally:
+            browser.close()
+    assert attempted == [], f"RISE tried to load from the network (offline it would fail): {attempted}"

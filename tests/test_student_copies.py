@@ -1,0 +1,202 @@
+"""The student copies (notebooks/student/, made by tools/make_student.py).
+
+- they are in sync with the notebooks of the series (`make student` was run);
+- the stub transformation, on a small hand-made notebook;
+- (slow) each copy runs top to bottom in QUICK mode and the only errors are
+  the stubs' NotImplementedError; the check after each stub says "Not answered yet".
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDENT_DIR = ROOT / "notebooks" / "student"
+STUDENT = sorted(STUDENT_DIR.glob("*.ipynb"))
+
+
+def _tool(name: str):
+    """Import tools/<name>.py (the tools folder is not a package)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+make_student = _tool("make_student")
+
+
+# -- (a) in sync --------------------------------------------------------------------------
+
+
+def test_student_copies_are_in_sync_with_the_notebooks():
+    problems = make_student.out_of_date()
+    assert not problems, "notebooks/student/ is out of date; run `make student`:\n  " + "\n  ".join(problems)
+
+
+def test_there_is_a_student_copy_of_every_notebook_with_an_exercise():
+    series = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    assert series, "no notebooks in notebooks/"
+    assert [p.name for p in STUDENT] == [p.name for p in series]
+    for path in STUDENT:
+        nb = nbformat.read(path, as_version=4)
+        assert nb.cells[0].id == make_student.HEADER_ID and "Student copy" in nb.cells[0].source
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), f"{path.name}: stored with outputs"
+        assert "widgets" not in nb.metadata
+        assert not any("BEGIN SOLUTION" in c.source or "solution" in c.metadata.get("tags", []) for c in code), path.name
+
+
+# -- (b) the transformation on a hand-made notebook -------------------------------------------
+
+SOLUTION = """\
+# BEGIN SOLUTION
+# HINT: def always_dog(picture): return "dog", then performance(always_dog, test_pets)
+def always_dog(picture):
+    return "dog"
+
+lazy_accuracy = performance(always_dog, test_pets)
+helper_only = 3
+# END SOLUTION"""
+
+
+def tiny_notebook():
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    nb.cells = [
+        new_markdown_cell("# Title"),
+        new_code_cell('DATA_SOURCE = "toy"', metadata={"tags": ["parameters"]}, execution_count=1),
+        new_markdown_cell("**Try it 1 — first.** ...\n\n**Try it 2 — the lazy program.** Measure it."),
+        new_code_cell(SOLUTION, metadata={"tags": ["solution"], "slideshow": {"slide_type": "subslide"}}, execution_count=2,
+                      outputs=[new_output("stream", name="stdout", text="done\n")]),
+        new_code_cell('exercises.check("01-always-dog", lazy_accuracy)', execution_count=3,
+                      outputs=[new_output("stream", name="stdout", text="✓ Correct: ...\n")]),
+        new_code_cell("helper_only = 4\nprint(helper_only)", execution_count=4),
+    ]
+    return nb
+
+
+def test_stub_replaces_the_solution_and_keeps_the_names_read_later():
+    copy = make_student.student_copy(tiny_notebook(), "01_tiny.ipynb")
+    header, stub = copy.cells[0], copy.cells[4]
+    assert "Student copy" in header.source and "../01_tiny.ipynb" in header.source
+    assert stub.source.splitlines() == [
+        "# Try it 2: your code here (replace these lines).",
+        '# HINT: def always_dog(picture): return "dog", then performance(always_dog, test_pets)',
+        "lazy_accuracy = None  # your answer",
+        """raise NotImplementedError('Try it 2: def always_dog(picture): return "dog", then performance(always_dog, test_pets)')""",
+    ]  # helper_only is bound again before it is read, always_dog is never read: neither is kept
+    assert stub.metadata.tags == ["exercise", "raises-exception"]
+    assert stub.metadata.slideshow == {"slide_type": "subslide"}  # other metadata stays
+    assert all(not c.outputs and c.execution_count is None for c in copy.cells if c.cell_type == "code")
+    assert "widgets" not in copy.metadata
+    nbformat.validate(copy)
+
+
+def test_the_stub_runs_as_promised():
+    source = make_student.student_copy(tiny_notebook(), "01_tiny.ipynb").cells[4].source
+    namespace = {}
+    with pytest.raises(NotImplementedError, match="^Try it 2: def always_dog"):
+        exec(source, namespace)
+    assert namespace["lazy_accuracy"] is None
+
+
+def test_stub_keeps_code_outside_the_markers_and_the_last_name_by_default():
+    source = "import numpy as np\n# BEGIN SOLUTION\nx = 1\nanswer = x + 1\n# END SOLUTION\nprint(answer)"
+    stub = make_student.stub_solution(source, "Try it 3")
+    assert stub.splitlines()[0] == "import numpy as np" and stub.splitlines()[-1] == "print(answer)"
+    assert "answer = None  # your answer" in stub and "x = None" not in stub
+    assert "raise NotImplementedError('Try it 3: write your answer here')" in stub  # no HINT line
+
+
+@pytest.mark.parametrize("source", ["x = 1", "# BEGIN SOLUTION\nx = 1", "# END SOLUTION\n# BEGIN SOLUTION"])
+def test_a_broken_solution_block_is_an_error(source):
+    with pytest.raises(make_student.SolutionFormatError):
+        make_student.stub_solution(source)
+
+
+def test_the_copy_does_not_change_the_source_and_is_stable():
+    nb = tiny_notebook()
+    before = nbformat.writes(nb)
+    first = make_student.student_copy(nb, "01_tiny.ipynb")
+    assert nbformat.writes(nb) == before
+    assert nbformat.writes(make_student.student_copy(nb, "01_tiny.ipynb")) == nbformat.writes(first)
+
+
+def test_check_mode_finds_missing_changed_and_extra_copies(tmp_path):
+    expected = {tmp_path / "01_tiny.ipynb": make_student.student_copy(tiny_notebook(), "01_tiny.ipynb")}
+    assert make_student.out_of_date(expected, tmp_path) == ["01_tiny.ipynb: missing"]
+    assert make_student.write_copies(expected, tmp_path) == [tmp_path / "01_tiny.ipynb"]
+    assert make_student.out_of_date(expected, tmp_path) == []
+    assert make_student.write_copies(expected, tmp_path) == []  # nothing changed: nothing written
+    stored = nbformat.read(tmp_path / "01_tiny.ipynb", as_version=4)
+    stored.cells[4].source = "lazy_accuracy = 0.5"  # a solution typed into the stored copy
+    nbformat.write(stored, tmp_path / "01_tiny.ipynb")
+    (tmp_path / "00_gone.ipynb").write_text(nbformat.writes(stored))
+    problems = make_student.out_of_date(expected, tmp_path)
+    assert any(p.startswith("01_tiny.ipynb: differs") for p in problems)
+    assert any(p.startswith("00_gone.ipynb: no notebook") for p in problems)
+
+
+# -- (c) each student copy runs in QUICK mode; only the stubs raise -------------------------------
+
+
+def _quick(nb):
+    """Put ``QUICK = True`` right after the parameters cell, as papermill would."""
+    index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    injected = new_code_cell("QUICK = True", metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(index + 1, injected)
+    return nb
+
+
+def run_quick(nb, cwd: Path, name: str):
+    """Run a student copy in QUICK mode in a fresh kernel; fail unless only its stubs raise, as promised."""
+    from nbclient.exceptions import CellExecutionError
+
+    run_notebooks = _tool("run_notebooks")
+    nb = _quick(nb)
+    try:
+        run_notebooks.execute(nb, cwd)  # in memory; no file is changed
+    except CellExecutionError as error:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # no terminal colours in the report
+        pytest.fail(f"{name}: a cell that is not an exercise stub failed in QUICK mode:\n{text[-3000:]}", pytrace=False)
+    stubs = [c for c in nb.cells if "raises-exception" in c.metadata.get("tags", [])]
+    assert stubs, f"{name} has no exercise stub"
+    for cell in stubs:
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert [e.ename for e in errors] == ["NotImplementedError"], f"{name}: stub raised {[(e.ename, e.evalue) for e in errors]}"
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "exercises.check(" in cell.source:
+            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            assert "Not answered yet" in text, f"{name}: the check after a stub printed {text!r}"
+    return nb
+
+
+def test_the_runner_on_a_tiny_student_copy(tmp_path):
+    """The QUICK run itself: the parameter is injected, the stub's error is allowed, the check says "Not answered yet"."""
+    nb = tiny_notebook()
+    nb.cells[1].source = 'DATA_SOURCE = "toy"\nQUICK = False'
+    nb.cells[4].source = "from helpers import exercises\nassert QUICK is True\n" + nb.cells[4].source
+    nb.cells[5].source = "print(lazy_accuracy)"
+    copy = make_student.student_copy(nb, "01_tiny.ipynb")
+    ran = run_quick(copy, tmp_path, "tiny")
+    assert ran.cells[-1].outputs[0].text == "None\n"
+    broken = make_student.student_copy(nb, "01_tiny.ipynb")
+    broken.cells[-1].source = "lazy_accuracy + 1"  # a later cell that fails on the stub's None
+    with pytest.raises(pytest.fail.Exception, match="not an exercise stub"):
+        run_quick(broken, tmp_path, "tiny")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", STUDENT, ids=lambda p: p.stem)
+def test_student_copy_runs_and_only_the_stubs_raise(path):
+    run_quick(nbformat.read(path, as_version=4), path.parent, path.name)

@@ -1,0 +1,321 @@
+"""Build the student copies of the notebooks: the exercises' solutions replaced by stubs.
+
+    python tools/make_student.py            # notebooks/[0-9]*.ipynb -> notebooks/student/ (what `make student` runs)
+    python tools/make_student.py --check    # change nothing; exit 1 if notebooks/student/ is out of date
+
+In the notebooks of the series each exercise's solution is a code cell tagged
+``solution`` whose code sits between ``# BEGIN SOLUTION`` and
+``# END SOLUTION``, with a ``# HINT: ...`` line. In the student copy that code
+becomes a stub::
+
+    # Try it 1: your code here (replace these lines).
+    # HINT: def always_dog(picture): return "dog" ...
+    lazy_accuracy = None  # your answer
+    raise NotImplementedError('Try it 1: def always_dog(picture): return "dog" ...')
+
+- The stub keeps defined the names the rest of the notebook reads (here
+  ``lazy_accuracy``), as ``None``, so the check cell after it prints "Not
+  answered yet" instead of failing (``helpers.exercises.check``).
+- The cell is tagged ``raises-exception`` (and ``exercise`` instead of
+  ``solution``): nbval and nbconvert accept its error, and JupyterLab's "Run
+  All" runs on past it (JupyterLab 4 sends such cells with
+  ``stop_on_error=False``), so one open exercise does not block the rest.
+- Student copies are stored **without outputs** (every output and execution
+  count cleared, no widget state): the student produces them by running the
+  notebook, and the solutions' results are not given away. The notebooks of the
+  series, with their outputs, are the solution copies.
+- A first cell says that this is the student copy and where the solutions are.
+
+``--check`` builds the copies in memory and compares them with the files in
+``notebooks/student/`` (as notebooks, ignoring JSON formatting); a copy that is
+missing, different or left over from a removed notebook is reported.
+``tests/test_student_copies.py`` runs it, so `make test` fails until
+``make student`` has been run after a notebook changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+STUDENT_DIR = NOTEBOOKS_DIR / "student"
+
+BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
+HEADER_ID = "student-copy"
+HEADER = """\
+> ✏️ **Student copy.** Each "Try it" exercise cell stops with `NotImplementedError` until you replace its stub \
+with your answer: the comment in the cell says what to compute, and the cell below it checks your answer \
+("Not answered yet" until then). The cells are tagged `raises-exception`, so in JupyterLab "Run All" carries on past them.
+>
+> The solutions, and every output, are in the full notebook [{name}](../{name}). \
+This copy is made from it by `make student`: to change it, edit that notebook and run `make student` again."""
+
+
+class SolutionFormatError(ValueError):
+    """A cell tagged ``solution`` without a well-formed BEGIN/END SOLUTION block."""
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+# -- which names a stub must keep defined -----------------------------------------------------
+
+
+def _assigned_names(code: str) -> list[str]:
+    """Top-level names the code binds, in order (assignments, for loops, def/class, imports)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+
+    def targets(node):
+        if isinstance(node, ast.Name):
+            names.append(node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                targets(element)
+        elif isinstance(node, ast.Starred):
+            targets(node.value)
+
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                targets(target)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
+            targets(node.target)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.extend((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return [n for n in dict.fromkeys(names) if n != "_"]
+
+
+def _loads_and_stores(code: str) -> tuple[set[str], set[str]]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # e.g. IPython magics; fall back to words
+        words = set(re.findall(r"[A-Za-z_]\w*", code))
+        return words, set()
+    loads, stores = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else stores).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stores.add(node.name)
+    return loads, stores
+
+
+def names_used_later(names: list[str], later_sources: list[str]) -> list[str]:
+    """Those of ``names`` that a later cell reads before binding them again."""
+    needed = []
+    for name in names:
+        for source in later_sources:
+            loads, stores = _loads_and_stores(source)
+            if name in loads and name not in stores:
+                needed.append(name)
+                break
+            if name in stores:
+                break
+    return needed
+
+
+# -- the stub -----------------------------------------------------------------------------------
+
+
+def stub_solution(source: str, label: str = "Exercise", keep: list[str] | None = None) -> str:
+    """The student version of a solution cell's source.
+
+    Everything between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes: a
+    comment, the ``# HINT:`` line, ``name = None  # your answer`` for each name
+    in ``keep`` (default: the last name the solution binds) and ``raise
+    NotImplementedError("<label>: <hint>")``. Code outside the markers stays.
+    """
+    lines = source.splitlines()
+    begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.strip() == END]
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+        raise SolutionFormatError(f"expected one '{BEGIN}' line followed by one '{END}' line, found {len(begins)} and {len(ends)}")
+    begin, end = begins[0], ends[0]
+    indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
+    block = lines[begin + 1 : end]
+    hints = [line.strip()[len(HINT):].strip() for line in block if line.strip().startswith(HINT)]
+    hint = hints[0] if hints else "write your answer here"
+    code = "\n".join(line for line in block if not line.strip().startswith(HINT))
+    if keep is None:
+        assigned = _assigned_names(_dedent(code, indent))
+        keep = assigned[-1:]
+    stub = [f"{indent}# {label}: your code here (replace these lines)."]
+    if hints:
+        stub.append(f"{indent}{HINT} {hint}")
+    stub += [f"{indent}{name} = None  # your answer" for name in keep]
+    stub.append(f"{indent}raise NotImplementedError({f'{label}: {hint}'!r})")
+    return "\n".join(lines[:begin] + stub + lines[end + 1 :])
+
+
+def _dedent(code: str, indent: str) -> str:
+    return "\n".join(line[len(indent):] if line.startswith(indent) else line for line in code.splitlines())
+
+
+def _solution_code(source: str) -> str:
+    lines = source.splitlines()
+    inside, block = False, []
+    for line in lines:
+        if line.strip() == BEGIN:
+            inside = True
+        elif line.strip() == END:
+            inside = False
+        elif inside and not line.strip().startswith(HINT):
+            block.append(line)
+    return "\n".join(block)
+
+
+def _label(cells, index: int) -> str:
+    """ "Try it N" from the nearest markdown cell above that names one (the last it names)."""
+    for cell in reversed(cells[:index]):
+        if cell.cell_type == "markdown":
+            found = re.findall(r"Try it (\d+)", cell.source)
+            if found:
+                return f"Try it {found[-1]}"
+    return "Exercise"
+
+
+# -- whole notebooks --------------------------------------------------------------------------
+
+
+def student_copy(nb, name: str):
+    """The student copy of a notebook (a new object; ``name`` is the source notebook's file name)."""
+    nb = copy.deepcopy(nb)
+    cells = nb.cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = []
+        cell.execution_count = None
+        for key in ("execution", "collapsed", "scrolled"):
+            cell.metadata.pop(key, None)
+        tags = _tags(cell)
+        if "solution" in tags:
+            later = [c.source for c in cells[index + 1 :] if c.cell_type == "code"]
+            solution = _solution_code(cell.source)
+            try:
+                keep = names_used_later(_assigned_names(_dedent_block(solution)), later)
+                cell.source = stub_solution(cell.source, _label(cells, index), keep or None)
+            except SolutionFormatError as error:
+                raise SolutionFormatError(f"{name}, cell {index}: {error}") from None
+            tags = [t for t in tags if t != "solution"]
+            tags += [t for t in ("exercise", "raises-exception") if t not in tags]
+            cell.metadata["tags"] = tags
+    nb.metadata.pop("widgets", None)
+    header = nbformat.v4.new_markdown_cell(HEADER.format(name=name))
+    header["id"] = HEADER_ID
+    header.metadata["tags"] = ["student-copy"]
+    header.metadata["slideshow"] = {"slide_type": "skip"}
+    nb.cells = [header] + cells
+    return nb
+
+
+def _dedent_block(code: str) -> str:
+    lines = [line for line in code.splitlines() if line.strip()]
+    if not lines:
+        return code
+    width = min(len(line) - len(line.lstrip()) for line in lines)
+    return "\n".join(line[width:] for line in code.splitlines())
+
+
+def expected_copies(sources=None) -> dict[Path, nbformat.NotebookNode]:
+    """Student copy path -> the copy as it should be, for every notebook of the series."""
+    sources = sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb")) if sources is None else sources
+    return {STUDENT_DIR / path.name: student_copy(nbformat.read(path, as_version=4), path.name) for path in sources}
+
+
+def _normalized(nb) -> str:
+    return nbformat.writes(nb)
+
+
+def out_of_date(expected: dict[Path, nbformat.NotebookNode] | None = None, student_dir: Path = STUDENT_DIR) -> list[str]:
+    """What differs between notebooks/student/ and the copies the notebooks give (empty: in sync)."""
+    expected = expected_copies() if expected is None else expected
+    problems = []
+    for path, nb in expected.items():
+        target = student_dir / path.name
+        if not target.exists():
+            problems.append(f"{target.name}: missing")
+            continue
+        try:
+            stored = nbformat.read(target, as_version=4)
+        except Exception as error:  # noqa: BLE001 - any unreadable file is out of date
+            problems.append(f"{target.name}: unreadable ({error})")
+            continue
+        if _normalized(stored) != _normalized(nb):
+            problems.append(f"{target.name}: differs from what its notebook gives")
+    wanted = {path.name for path in expected}
+    for extra in sorted(student_dir.glob("*.ipynb")):
+        if extra.name not in wanted:
+            problems.append(f"{extra.name}: no notebook of the series has this name any more (delete it)")
+    return problems
+
+
+def write_copies(expected: dict[Path, nbformat.NotebookNode] | None = None, student_dir: Path = STUDENT_DIR) -> list[Path]:
+    """Write the student copies that changed; returns the paths written."""
+    expected = expected_copies() if expected is None else expected
+    student_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, nb in expected.items():
+        target = student_dir / path.name
+        text = _normalized(nb)
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            continue
+        nbformat.validate(nb)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if notebooks/student/ is out of date")
+    args = parser.parse_args(argv)
+    try:
+        expected = expected_copies()
+    except SolutionFormatError as error:
+        print(f"make_student: {error}", file=sys.stderr)
+        return 1
+    if not expected:
+        print(f"No notebooks found in {_shown(NOTEBOOKS_DIR)}.", file=sys.stderr)
+        return 1
+    if args.check:
+        problems = out_of_date(expected)
+        if problems:
+            print(f"{_shown(STUDENT_DIR)}/ is out of date:", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+            print("Run  make student  (python tools/make_student.py) and commit notebooks/student/.", file=sys.stderr)
+            return 1
+        print(f"{_shown(STUDENT_DIR)}/ is up to date ({len(expected)} notebooks).")
+        return 0
+    written = write_copies(expected)
+    for path in written:
+        print(f"wrote {_shown(path)}")
+    stale = [p for p in out_of_date(expected) if p.endswith("(delete it)")]
+    for problem in stale:
+        print(f"note: {problem}", file=sys.stderr)
+    print(f"{len(expected)} student copies in {_shown(STUDENT_DIR)}/ ({len(written)} changed).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
