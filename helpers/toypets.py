@@ -8,9 +8,12 @@ thousand pictures take about a second.
 What tells a cat from a dog here is what tells them apart in life: cats have
 upright, pointed ears and a flat face; dogs have floppy ears and a snout with a
 big nose. But the breeds are chosen with a catch: every cat the first model
-trains on is short-haired, and some dogs are fluffy. So "fluffy" is an easy
-(and wrong) rule for "dog" — and the fluffy **Persian** cat, never shown in
-the first training, falls right into it. Notebook 03 shows this on purpose.
+trains on is short-haired with big pointed ears, and some dogs are fluffy. So
+"big pointed ears and short fur" is an easy (and wrong) rule for "cat" — and
+the fluffy **Persian**, with its small ears half hidden in fur and never shown
+in the first training, falls right into it. Notebook 03 shows this on purpose,
+and redraws the same Persians with short fur and cat ears (:func:`looks`) to
+find out which cue the model uses.
 
 Introduced in notebook 01.
 """
