@@ -72,6 +72,36 @@ def load_or_train_base(course):
     return model
 
 
+def transfer_source(course):
+    """The model notebooks 04-06 build on: our cat/dog model, or on real photos a giant's shoulders.
+
+    On the toy pets this is :func:`load_or_train_base`. On real photos (not
+    QUICK) it is MobileNetV2 with ImageNet weights, frozen, with a new cat/dog
+    head trained on the photos — when those weights can be had (online, or in
+    the Keras cache); otherwise it says why in one line and uses our own model.
+    Introduced in notebook 04.
+    """
+    if course.source == "toy" or course.quick:
+        return load_or_train_base(course)
+    import keras
+
+    from . import backbone
+
+    path = course.model_path("imagenet_cat_dog.keras")
+    if path.exists():
+        return keras.models.load_model(path)
+    giant, why = backbone.try_backbone(course.image_size)
+    if giant is None:
+        print(why.splitlines()[0], "Carrying on with our own small network.")
+        return load_or_train_base(course)
+    print("Standing on a giant's shoulders: MobileNetV2 with ImageNet weights (frozen) and a new cat/dog head.")
+    model = backbone.make_transfer_model(giant, num_classes=len(course.class_names), name="imagenet_cat_dog")
+    training.train(model, course.load("train"), None, class_names=course.class_names, epochs=BASE_EPOCHS,
+                   learning_rate=LEARNING_RATE, seed=course.seed, quiet=True)
+    model.save(path)
+    return model
+
+
 def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
     """Train a fresh model on each amount of experience in ``sizes`` and measure it on ``test``.
 

@@ -106,3 +106,37 @@ def test_fine_tune_needs_new_pictures():
     empty = course.load("train").sample(0)
     with pytest.raises(ValueError, match="no new pictures"):
         recipes.fine_tune(model, empty, None, course)
+
+
+def test_transfer_source_stands_on_a_backbone_for_photos(tmp_path, monkeypatch, capsys):
+    """On real photos 04-06 build on MobileNetV2 when its weights are there (here: random weights, offline)."""
+    from helpers import backbone, folder
+
+    photos = folder.write_toy_folder(tmp_path / "photos", breeds=["tabby", "beagle", "persian"], n_per_breed=10, image_size=96)
+    course = lesson.Lesson("folder", data_dir=photos, seed=0)
+    monkeypatch.setattr(course, "model_path", lambda name: tmp_path / name)
+    monkeypatch.setattr(recipes, "BASE_EPOCHS", 1)
+    monkeypatch.setattr(backbone, "try_backbone", lambda size, **kw: (backbone.make_backbone(size, weights=None), ""))
+    model = recipes.transfer_source(course)
+    assert "Standing on a giant's shoulders" in capsys.readouterr().out
+    assert model.output_shape == (None, 2) and "backbone" in [layer.name for layer in model.layers]
+    assert (tmp_path / "imagenet_cat_dog.keras").exists()
+    grown = models.grow_head(model, 1, name="grown")  # notebook 05 grows it like our own model
+    assert grown.output_shape == (None, 3)
+    assert np.allclose(grown.predict(np.zeros((1, 96, 96, 3), "float32"), verbose=0)[0, :2].argmax(),
+                       model.predict(np.zeros((1, 96, 96, 3), "float32"), verbose=0)[0].argmax())
+
+
+def test_transfer_source_offline_says_why_and_uses_our_model(tmp_path, monkeypatch, capsys):
+    from helpers import backbone, folder
+
+    photos = folder.write_toy_folder(tmp_path / "photos", breeds=["tabby", "beagle"], n_per_breed=10, image_size=96)
+    course = lesson.Lesson("folder", data_dir=photos, seed=0)
+    monkeypatch.setattr(course, "model_path", lambda name: tmp_path / name)
+    monkeypatch.setattr(recipes, "BASE_EPOCHS", 1)
+    monkeypatch.setattr(backbone, "try_backbone", lambda size, **kw: (None, "The ImageNet weights are not available.\ndetails"))
+    model = recipes.transfer_source(course)
+    out = capsys.readouterr().out
+    assert "The ImageNet weights are not available. Carrying on with our own small network." in out
+    assert "details" not in out
+    assert model.get_layer("conv1") is not None
