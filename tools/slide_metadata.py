@@ -38,6 +38,9 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run_notebooks import find_notebooks  # noqa: E402  (the series in order, or those named by prefix or path)
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
 
@@ -157,24 +160,6 @@ def apply(nb) -> int:
         nb.metadata["rise"] = rise
         changed += 1
     return changed
-
-
-def find_notebooks(selection=()) -> list[Path]:
-    """The series' notebooks (``notebooks/[0-9]*.ipynb``), or those named by prefix ("03") or path."""
-    series = sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
-    if not selection:
-        return series
-    chosen = []
-    for item in selection:
-        path = Path(item)
-        if path.suffix == ".ipynb" and path.exists():
-            chosen.append(path.resolve())
-            continue
-        matches = [p for p in series if p.name.startswith(item)]
-        if not matches:
-            raise SystemExit(f"No notebook matches {item!r}. Notebooks: {', '.join(p.name for p in series) or 'none'}")
-        chosen.extend(matches)
-    return list(dict.fromkeys(chosen))
 
 
 def _shown(path: Path) -> str:
