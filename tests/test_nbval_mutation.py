@@ -160,3 +160,46 @@ def test_without_project_settings_the_same_notebooks_fail(tmp_path):
     shutil.copy(TINY, tmp_path / "tiny_unchanged.ipynb")
     _write_stderr_notebook(tmp_path / "logs_to_stderr.ipynb")
     assert _run_nbval(tmp_path) == {"tiny_unchanged.ipynb": "failed", "logs_to_stderr.ipynb": "failed"}
+
+
+def _stamp(path: Path, machine: str):
+    nb = json.loads(path.read_text())
+    nb["metadata"]["numeric_fingerprint"] = machine
+    path.write_text(json.dumps(nb, indent=1))
+
+
+def test_outputs_are_compared_only_where_they_were_stored_on_a_machine_that_computes_alike(tmp_path):
+    """A changed metric fails on the machine whose fingerprint the notebook carries; elsewhere the cells still run.
+
+    The fingerprint (tools/fingerprint.py) tells whether this machine's floating
+    point matches the one that stored the outputs; if not, comparing trained
+    numbers would only report the CPU (see tests/conftest.py).
+    """
+    sys.path.insert(0, str(ROOT / "tools"))
+    from fingerprint import fingerprint
+
+    here = tmp_path / "tiny_stored_here.ipynb"
+    shutil.copy(TINY, here)
+    _stamp(here, fingerprint())
+    _mutate(here, "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
+    elsewhere = tmp_path / "tiny_stored_elsewhere.ipynb"
+    shutil.copy(TINY, elsewhere)
+    _stamp(elsewhere, "x86_64-0000000000000000")
+    _mutate(elsewhere, "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
+
+    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
+
+    assert outcome == {"tiny_stored_here.ipynb": "failed", "tiny_stored_elsewhere.ipynb": "passed"}
+
+
+def test_a_failing_cell_fails_even_where_outputs_are_not_compared(tmp_path):
+    broken = tmp_path / "broken_elsewhere.ipynb"
+    nb = json.loads(TINY.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code[-1]["source"] = "assert False, 'a claim that does not hold'"
+    nb["metadata"]["numeric_fingerprint"] = "x86_64-0000000000000000"
+    broken.write_text(json.dumps(nb, indent=1))
+
+    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
+
+    assert outcome == {"broken_elsewhere.ipynb": "failed"}

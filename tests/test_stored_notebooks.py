@@ -184,6 +184,13 @@ def test_stored_notebook_was_run_top_to_bottom(path):
 
 
 @pytest.mark.parametrize("path", SERIES, ids=_id)
+def test_stored_notebook_says_which_machine_computed_it(path):
+    """`make notebooks` stamps the numeric fingerprint that decides where outputs are compared (tests/conftest.py)."""
+    stamp = _read(path).metadata.get("numeric_fingerprint", "")
+    assert re.fullmatch(r"\S+-[0-9a-f]{16}", stamp), _report(path, ["no numeric fingerprint stored (re-run with `make notebooks`)"])
+
+
+@pytest.mark.parametrize("path", SERIES, ids=_id)
 def test_stored_notebook_outputs_are_clean(path):
     problems = _common_problems(_read(path))
     assert not problems, _report(path, problems)

@@ -216,6 +216,7 @@ def student_copy(nb, name: str):
             tags += [t for t in ("exercise", "raises-exception") if t not in tags]
             cell.metadata["tags"] = tags
     nb.metadata.pop("widgets", None)
+    nb.metadata.pop("numeric_fingerprint", None)  # no outputs, so no machine they were computed on
     header = nbformat.v4.new_markdown_cell(HEADER.format(name=name))
     header["id"] = HEADER_ID
     header.metadata["tags"] = ["student-copy"]

@@ -6,9 +6,10 @@
 
 Each notebook runs in its own kernel of this Python environment, in the
 notebook's folder, and is saved in place with execution counts 1..n, no timing
-metadata, its cell tags and the widget state (so widgets still show in
-JupyterLab). A notebook that fails is not overwritten; the command stops and
-exits with status 1.
+metadata, its cell tags, the widget state (so widgets still show in
+JupyterLab) and this machine's numeric fingerprint (``tools/fingerprint.py``:
+the outputs are exact on machines that share it). A notebook that fails is not
+overwritten; the command stops and exits with status 1.
 
 ``run_notebook(path)`` (returns the wall seconds) and ``measure_notebook(path)``
 (returns a :class:`RunResult` with the seconds and the kernel's peak memory)
@@ -38,6 +39,8 @@ from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from traitlets import default  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/fingerprint.py, also when imported from the tests
 
 CELL_TIMEOUT = 900  # seconds for one cell; a notebook is meant to take at most 90 s in all
 STARTUP_TIMEOUT = 120
@@ -149,6 +152,9 @@ def measure_notebook(path, save: bool = True) -> RunResult:
     nb, result = execute(nb, path.parent)
     result.path = path
     if save:
+        from fingerprint import METADATA_KEY, fingerprint  # tools/fingerprint.py
+
+        nb.metadata[METADATA_KEY] = fingerprint()  # which machine's numbers these outputs are
         nbformat.validate(nb)
         tmp = path.with_suffix(".ipynb.tmp")
         nbformat.write(nb, tmp)
