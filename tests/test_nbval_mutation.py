@@ -175,8 +175,7 @@ def test_outputs_are_compared_only_where_they_were_stored_on_a_machine_that_comp
     point matches the one that stored the outputs; if not, comparing trained
     numbers would only report the CPU (see tests/conftest.py).
     """
-    sys.path.insert(0, str(ROOT / "tools"))
-    from fingerprint import fingerprint
+    from fingerprint import fingerprint  # tools/fingerprint.py (on the path: tests/conftest.py)
 
     here = tmp_path / "tiny_stored_here.ipynb"
     shutil.copy(TINY, here)

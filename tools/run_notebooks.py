@@ -41,6 +41,7 @@ from nbclient import NotebookClient  # noqa: E402
 from traitlets import default  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/fingerprint.py, also when imported from the tests
+from fingerprint import METADATA_KEY, fingerprint  # noqa: E402
 
 CELL_TIMEOUT = 900  # seconds for one cell; a notebook is meant to take at most 90 s in all
 STARTUP_TIMEOUT = 120
@@ -152,8 +153,6 @@ def measure_notebook(path, save: bool = True) -> RunResult:
     nb, result = execute(nb, path.parent)
     result.path = path
     if save:
-        from fingerprint import METADATA_KEY, fingerprint  # tools/fingerprint.py
-
         nb.metadata[METADATA_KEY] = fingerprint()  # which machine's numbers these outputs are
         nbformat.validate(nb)
         tmp = path.with_suffix(".ipynb.tmp")
