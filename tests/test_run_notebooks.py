@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,10 +12,7 @@ from nbformat.v4 import new_code_cell
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny.ipynb"
 
-spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "tools" / "run_notebooks.py")
-run_notebooks = importlib.util.module_from_spec(spec)
-sys.modules["run_notebooks"] = run_notebooks
-spec.loader.exec_module(run_notebooks)
+import run_notebooks  # noqa: E402  (tools/ is on the path: tests/conftest.py)
 
 
 def _cleared_copy(folder: Path, extra_cells=()) -> Path:

@@ -13,7 +13,6 @@ skipped, except under CI (``CI=true``), where that is a failure.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
@@ -30,19 +29,8 @@ SERIES = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-
-def _tool(name: str):
-    """Import tools/<name>.py (the tools folder is not a package)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-slide_metadata = _tool("slide_metadata")
-make_slides = _tool("make_slides")
+import make_slides  # noqa: E402  (tools/ is on the path: tests/conftest.py)
+import slide_metadata  # noqa: E402
 
 
 def unavailable(reason: str):

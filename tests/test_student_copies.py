@@ -8,9 +8,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -22,17 +20,7 @@ STUDENT_DIR = ROOT / "notebooks" / "student"
 STUDENT = sorted(STUDENT_DIR.glob("*.ipynb"))
 
 
-def _tool(name: str):
-    """Import tools/<name>.py (the tools folder is not a package)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-make_student = _tool("make_student")
+import make_student  # noqa: E402  (tools/ is on the path: tests/conftest.py)
 
 
 # -- (a) in sync --------------------------------------------------------------------------
@@ -162,7 +150,8 @@ def run_quick(nb, cwd: Path, name: str):
     """Run a student copy in QUICK mode in a fresh kernel; fail unless only its stubs raise, as promised."""
     from nbclient.exceptions import CellExecutionError
 
-    run_notebooks = _tool("run_notebooks")
+    import run_notebooks  # tools/ is on the path: tests/conftest.py
+
     nb = _quick(nb)
     try:
         run_notebooks.execute(nb, cwd)  # in memory; no file is changed
