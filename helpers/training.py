@@ -79,6 +79,7 @@ def train(
     weights=None,
     callbacks=None,
     quiet: bool = False,
+    learning_rate_decay: bool = False,
 ) -> dict:
     """Train ``model`` on ``train_pets`` and return its history (one list per measure, one entry per epoch).
 
@@ -88,6 +89,10 @@ def train(
     - ``weights``: how much each picture counts, as ``{breed: weight}`` or one number per picture (default 1).
     - ``callbacks``: objects with ``on_epoch_end(epoch, logs)`` (e.g. a live plot), called after each epoch.
     - ``quiet``: print nothing.
+    - ``learning_rate_decay``: shrink the step size epoch by epoch, along half a
+      cosine, from ``learning_rate`` to almost 0 in the last epoch (see
+      :func:`decayed_learning_rate`). Fine-tuning uses it so the model settles
+      instead of see-sawing between the new pictures and the old ones.
 
     Same model, data and ``seed`` give exactly the same parameters every time.
     Introduced in notebook 02.
@@ -123,6 +128,8 @@ def train(
             cb.on_train_begin({})
     n = len(train_pets)
     for epoch in range(epochs):
+        if learning_rate_decay:
+            model.optimizer.learning_rate.assign(decayed_learning_rate(learning_rate, epoch, epochs))
         order = rng.permutation(n)
         total_loss = total_hits = 0.0
         for start in range(0, n, batch_size):
@@ -146,6 +153,15 @@ def train(
         if hasattr(cb, "on_train_end"):
             cb.on_train_end({})
     return history
+
+
+def decayed_learning_rate(learning_rate: float, epoch: int, epochs: int) -> float:
+    """The step size for ``epoch`` (counted from 0) when it shrinks along half a cosine.
+
+    Epoch 0 uses the full ``learning_rate``; it falls smoothly and ends near 0
+    in the last epoch (a "cosine decay"). Introduced in notebook 04.
+    """
+    return float(learning_rate * 0.5 * (1 + math.cos(math.pi * epoch / epochs)))
 
 
 def _sample_weights(weights, pets: PetImages):

@@ -103,6 +103,16 @@ def test_training_is_seeded_and_prints_one_short_line_per_epoch(keras, pets, cap
     assert all(np.array_equal(a, b) for a, b in zip(*runs)), "same model, data and seed give the same parameters"
 
 
+def test_learning_rate_decay_shrinks_the_step_to_almost_nothing(keras, pets):
+    steps = [training.decayed_learning_rate(1e-3, e, 10) for e in range(10)]
+    assert steps[0] == pytest.approx(1e-3)
+    assert all(a > b for a, b in zip(steps, steps[1:]))
+    assert steps[-1] < 0.03 * 1e-3
+    model = models.make_cnn(2, SIZE, seed=0)
+    training.train(model, pets, epochs=4, batch_size=4, learning_rate=1e-3, quiet=True, learning_rate_decay=True)
+    assert float(model.optimizer.learning_rate) == pytest.approx(training.decayed_learning_rate(1e-3, 3, 4))
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
