@@ -47,6 +47,7 @@ class Lesson:
             self.rabbit_breeds = list(toypets.RABBIT_BREEDS)
             self.fluffy_dog_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "dog" and toypets.BREEDS[b].fluffy]
             self.cat_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "cat"]
+            self.dog_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "dog"]
             self.per_breed = recipes.QUICK_PER_BREED if self.quick else recipes.PER_BREED
         else:
             self.image_size = 96 if not self.quick else 64
@@ -56,6 +57,7 @@ class Lesson:
             self.rabbit_breeds = [b for b, c in everything.class_of_breed().items() if c == "rabbit"]
             self.fluffy_dog_breeds = [b for b in OXFORD_FLUFFY_DOGS if b in self.seen_breeds]
             self.cat_breeds = [b for b, c in cats_and_dogs.class_of_breed().items() if c == "cat" and b != new_breed]
+            self.dog_breeds = [b for b, c in cats_and_dogs.class_of_breed().items() if c == "dog" and b != new_breed]
             self.per_breed = {"train": 10 ** 6, "val": 10 ** 6, "test": 10 ** 6}
 
     # -- what the notebooks ask for ------------------------------------------------

@@ -24,16 +24,20 @@ BASE_EPOCHS = 5  # passes over the 2,700 training pictures
 QUICK_EPOCHS = 2
 LEARNING_RATE = 1e-3  # Adam's usual step size
 
-# -- fine-tuning (notebooks 04 and 05) ------------------------------------------------------
+# -- fine-tuning with a few Persians (notebook 04) -----------------------------------------
 N_PERSIANS = 20  # new examples of the breed the model never saw
+FINE_TUNE_LEARNING_RATE = 8e-4  # the first step size; it shrinks to almost 0 by the last epoch (cosine decay)
+FINE_TUNE_EPOCHS = 25
+NEW_EXAMPLE_REPEATS = 3  # each new picture is shown this often per epoch, so a few count next to the rehearsal
+REHEARSAL_PER_BREED = 10  # old pictures of every breed the model knew
+REHEARSAL_HARD_NEGATIVES = 20  # extra old pictures of each dog breed: the Persians move from "dog" to "cat", so the dogs are at risk
+
+# -- a new class: rabbits (notebook 05) ------------------------------------------------------
 N_RABBITS = 40  # new examples of the new class (20 of each rabbit breed)
-FINE_TUNE_LEARNING_RATE = 3e-4  # small steps: adjust the old knowledge, don't overwrite it
-FINE_TUNE_EPOCHS = 15
-NEW_EXAMPLE_REPEATS = 5  # each new picture is shown this often per epoch, so a few count next to the rehearsal
-REHEARSAL_PER_BREED = 15  # old pictures of every breed the model knew
-REHEARSAL_HARD_NEGATIVES = 30  # extra old pictures of each fluffy dog breed: they look most like a Persian
 NEW_CLASS_LEARNING_RATE = 1e-3  # a brand-new output needs bigger steps than a correction
 NEW_CLASS_EPOCHS = 20
+NEW_CLASS_REPEATS = 5  # each rabbit picture is shown this often per epoch
+NEW_CLASS_REHEARSAL_PER_BREED = 15  # old pictures of every breed the model knew
 NEW_CLASS_HARD_NEGATIVES = 60  # extra old pictures of each cat breed: cats have upright ears, like rabbits
 
 
@@ -158,39 +162,43 @@ def persian_variants(course, n: int = 150) -> dict:
     }
 
 
-def rehearsal_set(course, hard_negatives=None, extra=None):
+def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None):
     """A few old training pictures of every breed the model knew, plus more of the ``hard_negatives``.
 
-    Mixed into fine-tuning so the model keeps practising what it knew. The
-    hard negatives are the old breeds that look most like the new pictures:
-    by default the fluffy dogs (they look like a Persian); for rabbits, the
-    cats (upright ears). ``extra`` pictures of each of them are added.
-    Introduced in notebook 04.
+    Mixed into fine-tuning so the model keeps practising what it knew:
+    ``per_breed`` pictures of every breed (default ``REHEARSAL_PER_BREED``).
+    The hard negatives are the old breeds the new lesson puts most at risk:
+    by default the dogs (the Persians move from "dog" to "cat", and the
+    fluffy dogs look most like them); for rabbits, the cats (upright ears).
+    ``extra`` pictures of each of them are added. Introduced in notebook 04.
     """
     old = course.load("train")
-    hard = course.fluffy_dog_breeds if hard_negatives is None else list(hard_negatives)
+    hard = course.dog_breeds if hard_negatives is None else list(hard_negatives)
     if extra is None:
         extra = REHEARSAL_HARD_NEGATIVES
     if course.quick:
         few, extra = 3, min(extra, 3)
     else:
-        few = REHEARSAL_PER_BREED
+        few = REHEARSAL_PER_BREED if per_breed is None else per_breed
     rehearsal = old.per_breed(few, seed=course.seed)
     if hard and extra:
         rehearsal = rehearsal + old.where(breeds=hard).per_breed(extra, seed=course.seed + 1)
     return rehearsal
 
 
-def _mix(new, rehearsal):
+def _mix(new, rehearsal, repeats=None):
     shown = new
-    for _ in range(NEW_EXAMPLE_REPEATS - 1):
+    for _ in range((repeats or NEW_EXAMPLE_REPEATS) - 1):
         shown = shown + new
     return shown if rehearsal is None else rehearsal + shown
 
 
-def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None):
+def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, learning_rate_decay=True):
     """Train ``model`` a little more on the ``new`` pictures (shown several times) plus the ``rehearsal`` set.
 
+    The step size starts at ``learning_rate`` and shrinks to almost 0 by the
+    last epoch (``learning_rate_decay=False`` keeps it fixed: the model then
+    keeps see-sawing between the new pictures and the old ones).
     ``rehearsal=None`` trains on the new pictures alone (the trap in notebook 04).
     Works on a model with a frozen base too: only the trainable layers change.
     Returns ``(model, history)``. Introduced in notebook 04.
@@ -201,6 +209,7 @@ def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None):
         model, _mix(new, rehearsal), None, class_names=course.class_names,
         epochs=epochs or (QUICK_EPOCHS if course.quick else FINE_TUNE_EPOCHS),
         learning_rate=learning_rate or FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True,
+        learning_rate_decay=learning_rate_decay,
     )
     return model, history
 
@@ -229,7 +238,8 @@ def transfer_vs_scratch(base, rehearsal, course, ns) -> dict:
             elif n == 0:
                 training.train(model, rehearsal, None, class_names=course.class_names,
                                epochs=QUICK_EPOCHS if course.quick else FINE_TUNE_EPOCHS,
-                               learning_rate=FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True)
+                               learning_rate=FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True,
+                               learning_rate_decay=True)
             else:
                 fine_tune(model, new, rehearsal, course)
             result[start]["persian"].append(evaluation.accuracy(model, persians_test, course.class_names))
@@ -247,7 +257,7 @@ def learn_new_class(model, new, rehearsal, course, class_names):
     if len(new) == 0:
         raise ValueError("there are no pictures of the new class; ask for at least one.")
     history = training.train(
-        model, _mix(new, rehearsal), None, class_names=tuple(class_names),
+        model, _mix(new, rehearsal, NEW_CLASS_REPEATS), None, class_names=tuple(class_names),
         epochs=QUICK_EPOCHS if course.quick else NEW_CLASS_EPOCHS,
         learning_rate=NEW_CLASS_LEARNING_RATE, seed=course.seed, quiet=True,
     )

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-GENERATOR_VERSION = "3"  # bump whenever the drawings change (cached images are then drawn again)
+GENERATOR_VERSION = "4"  # bump whenever the drawings change (cached images are then drawn again)
 DEFAULT_SIZE = 40  # pixels per side of the pictures the models learn from
 
 _SUPERSAMPLE = 2  # draw at twice the size, then shrink: smoother edges
@@ -69,7 +69,7 @@ BREEDS: dict[str, Breed] = {
     "sheepdog": Breed("dog", True, "big fluffy dog, grey and white, fur over the eyes"),
     "golden_retriever": Breed("dog", True, "fluffy dog with long golden, cream or red fur"),
     "newfoundland": Breed("dog", True, "big fluffy dog, black or brown"),
-    "persian": Breed("cat", True, "fluffy cat with a flat round face, big round eyes and small ears"),
+    "persian": Breed("cat", True, "fluffy cat with a flat round face, big round eyes and small ears; black, red, cream or chocolate"),
     "dutch": Breed("rabbit", False, "rabbit with a white band, long upright ears"),
     "himalayan": Breed("rabbit", False, "white rabbit with dark ears, nose and feet, long upright ears"),
 }
@@ -93,7 +93,8 @@ _LOOKS = {
     "sheepdog": dict(fur=[(150, 152, 160), (175, 175, 182), (120, 122, 130)], pattern="sheepdog", patches=[(110, 112, 122), (238, 238, 232)], eyes=[(90, 150, 230), (110, 70, 35)]),
     "golden_retriever": dict(fur=[(215, 160, 80), (235, 205, 150), (210, 130, 60), (240, 230, 210)], pattern="plain", eyes=[(110, 70, 35), (210, 120, 40), (200, 170, 40)]),
     "newfoundland": dict(fur=[(40, 38, 38), (90, 60, 40), (45, 42, 42)], pattern="plain", eyes=[(110, 70, 35), (200, 170, 40)]),
-    "persian": dict(fur=[(240, 238, 232), (235, 205, 150), (160, 160, 165), (210, 130, 60), (40, 38, 38)], pattern="plain", eyes=[(210, 120, 40), (90, 150, 230), (110, 180, 80)]),
+    # black, red, cream and chocolate: real Persian colours, and all of them also the colours of our dogs
+    "persian": dict(fur=[(40, 38, 38), (210, 130, 60), (235, 205, 150), (90, 60, 40)], pattern="plain", eyes=[(210, 120, 40), (90, 150, 230), (110, 180, 80)]),
     "dutch": dict(fur=[(40, 38, 38), (120, 80, 50), (140, 140, 145)], pattern="band", bib=(245, 245, 240), eyes=[(40, 25, 20)]),
     "himalayan": dict(fur=[(245, 245, 240)], pattern="points", points=(60, 55, 55), eyes=[(200, 60, 70)]),
 }

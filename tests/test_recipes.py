@@ -58,7 +58,8 @@ def test_rabbits_alone_forget_and_rehearsal_remembers(setting):
     names = ("cat", "dog", "rabbit")
     old_test = course.load("test")
     rabbits = course.load("train", breeds=course.rabbit_breeds).sample(recipes.N_RABBITS, seed=0)
-    rehearsal = recipes.rehearsal_set(course, hard_negatives=course.cat_breeds, extra=recipes.NEW_CLASS_HARD_NEGATIVES)
+    rehearsal = recipes.rehearsal_set(course, hard_negatives=course.cat_breeds, extra=recipes.NEW_CLASS_HARD_NEGATIVES,
+        per_breed=recipes.NEW_CLASS_REHEARSAL_PER_BREED)
     kept, _ = recipes.learn_new_class(models.grow_head(model, 1, name="kept"), rabbits, rehearsal, course, names)
     alone, _ = recipes.learn_new_class(models.grow_head(model, 1, name="alone"), rabbits, None, course, names)
     rabbit_test = course.load("test", breeds=course.rabbit_breeds)
@@ -95,9 +96,12 @@ def test_rehearsal_set_holds_every_breed_and_extra_hard_negatives():
     course = lesson.Lesson("toy", seed=0)
     counts = recipes.rehearsal_set(course).breed_counts()
     assert set(counts) == set(course.seen_breeds)
+    assert set(course.fluffy_dog_breeds) < set(course.dog_breeds)
     for breed in course.seen_breeds:
-        extra = recipes.REHEARSAL_HARD_NEGATIVES if breed in course.fluffy_dog_breeds else 0
+        extra = recipes.REHEARSAL_HARD_NEGATIVES if breed in course.dog_breeds else 0
         assert counts[breed] == recipes.REHEARSAL_PER_BREED + extra
+    cats = recipes.rehearsal_set(course, hard_negatives=course.cat_breeds, extra=4, per_breed=2).breed_counts()
+    assert all(cats[b] == (6 if b in course.cat_breeds else 2) for b in course.seen_breeds)
 
 
 def test_fine_tune_needs_new_pictures():

@@ -87,7 +87,8 @@ def one_seed(seed: int) -> dict:
     rabbits = course.load("train", breeds=course.rabbit_breeds).sample(recipes.N_RABBITS, seed=seed)
     rabbit_test = course.load("test", breeds=course.rabbit_breeds)
     old_before = evaluation.accuracy(model, seen_test)
-    cat_rehearsal = recipes.rehearsal_set(course, hard_negatives=course.cat_breeds, extra=recipes.NEW_CLASS_HARD_NEGATIVES)
+    cat_rehearsal = recipes.rehearsal_set(course, hard_negatives=course.cat_breeds, extra=recipes.NEW_CLASS_HARD_NEGATIVES,
+        per_breed=recipes.NEW_CLASS_REHEARSAL_PER_BREED)
     grown, _ = recipes.learn_new_class(models.grow_head(model, 1, name="grown"), rabbits, cat_rehearsal, course, names)
     alone, _ = recipes.learn_new_class(models.grow_head(model, 1, name="alone"), rabbits, None, course, names)
     out.update(
