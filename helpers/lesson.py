@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import data, toypets
 
-# Oxford-IIIT Pet dog breeds with long, fluffy coats (the real-photo "hard negatives" of notebook 04).
+# Oxford-IIIT Pet dog breeds with long, fluffy coats (the real-photo counterpart of the fluffy toy dogs in notebook 04).
 OXFORD_FLUFFY_DOGS = ["great_pyrenees", "keeshond", "newfoundland", "pomeranian", "samoyed"]
 
 

@@ -144,3 +144,13 @@ def test_transfer_source_offline_says_why_and_uses_our_model(tmp_path, monkeypat
     assert "The ImageNet weights are not available. Carrying on with our own small network." in out
     assert "details" not in out
     assert model.get_layer("conv1") is not None
+
+
+def test_fine_tune_shrinks_its_steps_unless_told_not_to():
+    course = lesson.Lesson("toy", quick=True)
+    new = course.load("train", breeds=course.new_breed).sample(4, seed=0)
+    rehearsal = recipes.rehearsal_set(course)
+    shrinking, _ = recipes.fine_tune(models.make_cnn(2, course.image_size), new, rehearsal, course)
+    fixed, _ = recipes.fine_tune(models.make_cnn(2, course.image_size), new, rehearsal, course, learning_rate_decay=False)
+    assert float(fixed.optimizer.learning_rate) == pytest.approx(recipes.FINE_TUNE_LEARNING_RATE)
+    assert float(shrinking.optimizer.learning_rate) < recipes.FINE_TUNE_LEARNING_RATE
