@@ -11,9 +11,12 @@ big nose. But the breeds are chosen with a catch: every cat the first model
 trains on is short-haired with big pointed ears, and some dogs are fluffy. So
 "big pointed ears and short fur" is an easy (and wrong) rule for "cat" — and
 the fluffy **Persian**, with its small ears half hidden in fur and never shown
-in the first training, falls right into it. Notebook 03 shows this on purpose,
-and redraws the same Persians with short fur and cat ears (:func:`looks`) to
-find out which cue the model uses.
+in the first training, falls right into it. Its coat colours (black, red,
+cream, chocolate) are all dog colours too: on a long coat the first model has
+only ever seen them on dogs, so the trap works whatever the seed (checked on
+seeds 0-5). Notebook 03 shows this on purpose, and redraws the same Persians
+with short fur and cat ears (:func:`looks`) to find out which cue the model
+uses.
 
 Introduced in notebook 01.
 """
