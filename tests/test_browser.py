@@ -31,15 +31,11 @@ import io
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
+import labserver  # tests/labserver.py
 import pytest
+from labserver import running_jupyterlab
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "widgets_demo.ipynb"
@@ -90,15 +86,7 @@ pytestmark = pytest.mark.slow
 
 def unavailable(reason: str):
     """Skip on a developer machine; fail under CI, where the browser test must run."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser test cannot run: {reason} (CI=true, so this is a failure, not a skip)")
-    pytest.skip(f"browser test skipped: {reason}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    labserver.unavailable("browser test", reason)
 
 
 def write_settings(settings: Path) -> None:
@@ -135,61 +123,12 @@ def lab(tmp_path_factory):
     (work / "fixtures").mkdir()
     shutil.copy2(FIXTURE, work / "fixtures" / FIXTURE.name)
     write_settings(tmp / "settings")
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp / "config"),
-        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-        IPYTHONDIR=str(tmp / "ipython"),
-    )
-    env.pop("MPLBACKEND", None)  # let the kernel draw figures inline, as for a student
-    port = free_port()
-    command = [
-        sys.executable, "-m", "jupyter", "lab",
-        "--no-browser",
-        "--ServerApp.open_browser=False",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--IdentityProvider.token=",
-        "--ServerApp.password=",
-        f"--ServerApp.root_dir={work}",
-        f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-        f"--LabApp.user_settings_dir={tmp / 'settings'}",
-        "--LabApp.expose_app_in_browser=True",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",  # no package-index look-ups
-        UPLOAD_SETTING,
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--ServerApp.allow_root=True")  # CI containers run as root
-    log = open(tmp / "jupyterlab.log", "w")
-    server = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab stopped at start-up:\n{(tmp / 'jupyterlab.log').read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer on {url} within 120 s")
-            time.sleep(0.5)
+    with running_jupyterlab(
+        work, tmp,
+        extra_args=["--LabApp.expose_app_in_browser=True", UPLOAD_SETTING],
+        env={"MPLBACKEND": None},  # let the kernel draw figures inline, as for a student
+    ) as url:
         yield url, work
-    finally:
-        # SIGTERM is a clean stop: the server shuts its kernels down first.
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")

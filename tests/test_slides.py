@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
+import labserver  # tests/labserver.py
 import nbformat
 import pytest
+from labserver import running_jupyterlab
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +35,8 @@ import slide_metadata  # noqa: E402
 
 
 def unavailable(reason: str):
-    """Skip on a developer machine; fail under CI, where the slide test must run (as in test_browser.py)."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"slide test cannot run: {reason} (CI=true, so this is a failure, not a skip)")
-    pytest.skip(f"slide test skipped: {reason}")
+    """Skip on a developer machine; fail under CI, where the slide test must run."""
+    labserver.unavailable("slide test", reason)
 
 
 # -- the rules ------------------------------------------------------------------------------
@@ -268,12 +267,6 @@ def test_deck_renders_offline_in_chromium(deck):
 @pytest.fixture(scope="module")
 def lab_with_fixture(tmp_path_factory):
     """A JupyterLab server (this environment) on a temporary folder holding the fixture; yields its URL."""
-    import signal
-    import socket
-    import subprocess
-    import time
-    import urllib.request
-
     try:
         import jupyterlab_rise  # noqa: F401
     except ImportError:
@@ -281,45 +274,8 @@ def lab_with_fixture(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rise")
     (tmp / "work").mkdir()
     shutil.copy2(FIXTURE, tmp / "work" / FIXTURE.name)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), IPYTHONDIR=str(tmp / "ipython"))
-    command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-        f"--ServerApp.root_dir={tmp / 'work'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-        f"--LabApp.user_settings_dir={tmp / 'settings'}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--ServerApp.allow_root=True")
-    log = open(tmp / "jupyterlab.log", "w")
-    server = subprocess.Popen(command, cwd=tmp / "work", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab stopped at start-up:\n{(tmp / 'jupyterlab.log').read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=2):
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer on {url} within 120 s")
-            time.sleep(0.5)
+    with running_jupyterlab(tmp / "work", tmp) as url:
         yield url
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)  # a clean stop: the server shuts its kernels down first
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        log.close()
 
 
 @pytest.mark.slow
