@@ -37,7 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from . import images as imgs
-from .data import DATA_DIR, PetImages, SPLITS
+from .data import DATA_DIR, SPLITS, PetImages, read_cache, write_cache
+from .sharing import sha256_of  # the same fingerprint notebook 06 uses
 
 ROOT = DATA_DIR / "oxford-iiit-pet"
 MIRRORS = (
@@ -76,15 +77,6 @@ class DataNotAvailable(Exception):
 
 
 # -- downloading --------------------------------------------------------------------
-
-
-def sha256_of(path) -> str:
-    """The SHA-256 of a file, as 64 hex digits (what ``sha256sum FILE`` prints). Introduced in notebook 06."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def check_file(path, expected: Archive) -> str | None:
@@ -453,22 +445,15 @@ def load(split: str = "train", n_per_breed: int | None = None, breeds=None, imag
                       image_size, seed, val_fraction, _read_marker(root).get("sha256")])
     path = root / "cache" / f"{split}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.npz"
     pets = None
-    if cache and path.exists():
-        try:
-            with np.load(path) as f:
-                pets = PetImages(f["images"], f["classes"], f["breeds"], "oxford")
-                report = imgs.SkipReport(str(root / "images"), len(pets), json.loads(str(f["skipped"])))
-        except Exception:  # a broken cache file is simply made again
-            pets = None
+    cached = read_cache(path, "oxford") if cache else None
+    if cached is not None:
+        pets, skipped = cached
+        report = imgs.SkipReport(str(root / "images"), len(pets), skipped)
     if pets is None:
         report = imgs.SkipReport(str(root / "images"))
         pets = _read_selected(root, rows, n_per_breed, seed, image_size, report)
         if cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp.npz")
-            np.savez(tmp, images=pets.images, classes=pets.classes, breeds=pets.breeds,
-                     skipped=np.array(json.dumps(report.reasons)))
-            tmp.replace(path)
+            write_cache(path, pets, skipped=report.reasons)
     last_report = report
     if verbose and report.skipped:
         print(f"Oxford-IIIT Pet, {split}: {report} (list: oxford.last_report.listing())")

@@ -57,13 +57,19 @@ def export_model(model, folder) -> dict:
     return export
 
 
-def damaged_copy(export: dict) -> dict:
-    """A copy of an export in a temporary folder, with one byte of the weights changed.
+def damaged_copy(export: dict, folder=None) -> dict:
+    """A copy of an export with one byte of the weights changed.
 
-    The returned dict still carries the *original* fingerprints, as a sender
-    would have announced them. Introduced in notebook 06.
+    The copy goes into ``folder`` (default: a folder beside the export, named
+    like it plus ``_damaged``; running this again replaces that copy, so
+    nothing piles up). The returned dict still carries the *original*
+    fingerprints, as a sender would have announced them. Introduced in notebook 06.
     """
-    folder = Path(tempfile.mkdtemp(prefix="damaged_export_"))
+    weights = export["weights"]["path"]
+    folder = Path(folder) if folder is not None else weights.parent.with_name(weights.parent.name + "_damaged")
+    if folder.resolve() == weights.parent.resolve():
+        raise ValueError("the damaged copy must go into another folder than the export itself; pick another `folder`.")
+    folder.mkdir(parents=True, exist_ok=True)
     copy = {}
     for key, info in export.items():
         target = folder / info["path"].name

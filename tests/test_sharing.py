@@ -36,8 +36,23 @@ def test_other_process_gives_identical_predictions(tiny_model, tmp_path):
 
 
 def test_damaged_file_is_refused(tiny_model, tmp_path):
-    export = sharing.export_model(tiny_model, tmp_path)
+    export = sharing.export_model(tiny_model, tmp_path / "export")
+    original = export["weights"]["path"].read_bytes()
     damaged = sharing.damaged_copy(export)
+    assert damaged["weights"]["path"].parent == tmp_path / "export_damaged"  # beside the export, not in a stray temp folder
+    assert export["weights"]["path"].read_bytes() == original  # the export itself is untouched
     assert sharing.sha256_of(damaged["weights"]["path"]) != export["weights"]["sha256"]
     with pytest.raises(sharing.FingerprintMismatch, match="does not match its fingerprint"):
         sharing.predict_in_other_process(damaged, np.zeros((1, 4, 4, 3), "float32"))
+
+
+def test_damaged_copy_replaces_itself_and_never_the_export(tiny_model, tmp_path):
+    export = sharing.export_model(tiny_model, tmp_path / "export")
+    first = sharing.damaged_copy(export)
+    again = sharing.damaged_copy(export)
+    assert again["weights"]["path"] == first["weights"]["path"]
+    assert sorted(p.name for p in (tmp_path / "export_damaged").iterdir()) == sorted(
+        info["path"].name for info in export.values())
+    assert sharing.sha256_of(again["weights"]["path"]) != export["weights"]["sha256"]  # damaged once, not twice (= undone)
+    with pytest.raises(ValueError, match="another folder"):
+        sharing.damaged_copy(export, folder=tmp_path / "export")
