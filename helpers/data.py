@@ -219,12 +219,9 @@ def toy_pets(
 
     key = json.dumps([breeds, n_per_breed, split, seed, int(image_size), toypets.GENERATOR_VERSION])
     path = DATA_DIR / "toy" / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.npz"
-    if cache and path.exists():
-        try:
-            with np.load(path) as f:
-                return PetImages(f["images"], f["classes"], f["breeds"], "toy")
-        except Exception:  # a broken cache file is simply drawn again
-            pass
+    cached = read_cache(path, "toy") if cache else None
+    if cached is not None:
+        return cached[0]
 
     images, classes, names = [], [], []
     for breed in breeds:
@@ -236,11 +233,40 @@ def toy_pets(
         np.concatenate(images) if images else np.zeros((0, size, size, 3), np.uint8), classes, names, "toy"
     )
     if cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, images=pets.images, classes=pets.classes, breeds=pets.breeds)
-        tmp.replace(path)
+        write_cache(path, pets, compress=True)  # drawings compress well
     return pets
+
+
+def read_cache(path: Path, source: str):
+    """``(pictures, skip reasons)`` from a file :func:`write_cache` wrote, or ``None``.
+
+    ``None`` when the file is missing or cannot be read (a broken cache file
+    is simply made again). Used by the toy, folder and Oxford loaders.
+    """
+    if not Path(path).exists():
+        return None
+    try:
+        with np.load(path) as f:
+            pets = PetImages(f["images"], f["classes"], f["breeds"], source)
+            skipped = json.loads(str(f["skipped"])) if "skipped" in f.files else {}
+    except Exception:
+        return None
+    return pets, skipped
+
+
+def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compress: bool = False) -> None:
+    """Save ``pets`` (and the reasons files were skipped) to ``path`` for :func:`read_cache`.
+
+    Written to a temporary file first and then renamed, so an interrupted run
+    never leaves a half-written cache behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    extra = {} if skipped is None else {"skipped": np.array(json.dumps(skipped))}
+    save = np.savez_compressed if compress else np.savez
+    save(tmp, images=pets.images, classes=pets.classes, breeds=pets.breeds, **extra)
+    tmp.replace(path)
 
 
 def load_pets(source: str = "toy", split: str = "train", **options) -> PetImages:

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from . import images as imgs
-from .data import CLASSES, DATA_DIR, ROOT, SPLITS, PetImages, split_by_seed
+from .data import CLASSES, DATA_DIR, ROOT, SPLITS, PetImages, read_cache, split_by_seed, write_cache
 
 DEFAULT_DIR = DATA_DIR / "my-pets"
 DEFAULT_IMAGE_SIZE = 96  # pixels per side, as for the Oxford photos
@@ -132,13 +132,10 @@ def read_folder(data_dir=None, image_size: int = DEFAULT_IMAGE_SIZE, cache: bool
     key = json.dumps([CACHE_VERSION, imgs.READER_VERSION, str(root), image_size, listing])
     path = Path(cache_dir or DATA_DIR / "folder-cache") / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.npz"
     pets = None
-    if cache and path.exists():
-        try:
-            with np.load(path) as f:
-                pets = PetImages(f["images"], f["classes"], f["breeds"], "folder")
-                report = imgs.SkipReport(str(root), len(pets), json.loads(str(f["skipped"])))
-        except Exception:  # a broken cache file is simply made again
-            pets = None
+    cached = read_cache(path, "folder") if cache else None
+    if cached is not None:
+        pets, skipped = cached
+        report = imgs.SkipReport(str(root), len(pets), skipped)
     if pets is None:
         report = imgs.SkipReport(str(root))
         for p in outside:
@@ -156,11 +153,7 @@ def read_folder(data_dir=None, image_size: int = DEFAULT_IMAGE_SIZE, cache: bool
         images = np.stack(pixels) if pixels else np.zeros((0, image_size, image_size, 3), np.uint8)
         pets = PetImages(images, classes, breeds, "folder")
         if cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp.npz")
-            np.savez(tmp, images=pets.images, classes=pets.classes, breeds=pets.breeds,
-                     skipped=np.array(json.dumps(report.reasons)))
-            tmp.replace(path)
+            write_cache(path, pets, skipped=report.reasons)
     last_report = report
 
     if verbose and report.skipped and key not in _told:

@@ -102,6 +102,19 @@ def test_toy_pets_are_deterministic_labelled_and_cached(tmp_path, monkeypatch):
     assert np.array_equal(a.images, b.images)
 
 
+def test_cache_round_trip_and_a_broken_cache_file_is_made_again(tmp_path):
+    pets = make_pets()
+    path = tmp_path / "cache" / "set.npz"
+    data.write_cache(path, pets, skipped={"not a picture": ["notes.txt"]})
+    assert [p.name for p in path.parent.iterdir()] == ["set.npz"]  # no temporary file left behind
+    again, skipped = data.read_cache(path, "toy")
+    assert np.array_equal(again.images, pets.images) and again.breeds.tolist() == pets.breeds.tolist()
+    assert skipped == {"not a picture": ["notes.txt"]}
+    path.write_bytes(path.read_bytes()[:100])  # cut short, as by a full disk
+    assert data.read_cache(path, "toy") is None
+    assert data.read_cache(tmp_path / "missing.npz", "toy") is None
+
+
 def test_toy_splits_do_not_share_images(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "DATA_DIR", tmp_path)
     from helpers import toypets
