@@ -59,6 +59,37 @@ def accuracy(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> flo
     return float(np.mean(predict_classes(model_or_proba, pets, class_names) == pets.classes))
 
 
+def sureness(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> np.ndarray:
+    """How sure the model is of the right answer: the probability it gives each image's true class (0 to 1).
+
+    Introduced in notebook 04.
+    """
+    proba = _as_proba(model_or_proba, pets, class_names)
+    if len(proba) == 0:
+        return np.zeros(0, dtype="float32")
+    return proba[np.arange(len(pets)), pets.labels(class_names)]
+
+
+def least_sure(model_or_proba, pets: PetImages, n: int, class_names=("cat", "dog")) -> np.ndarray:
+    """The positions of up to ``n`` images per breed that the model gets right but is least sure about.
+
+    Of each breed's images the model answers correctly, the ``n`` with the
+    lowest :func:`sureness`, least sure first. They sit closest to the
+    model's line between the classes, so they are the first that a small
+    change to the model would flip. Introduced in notebook 04.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be a whole number, 0 or more; got {n!r}.")
+    proba = _as_proba(model_or_proba, pets, class_names)
+    sure = sureness(proba, pets, class_names)
+    right = np.argmax(proba, axis=1) == pets.labels(class_names) if len(proba) else np.zeros(0, dtype=bool)
+    chosen = []
+    for breed in pets.breed_counts():
+        idx = np.flatnonzero((pets.breeds == breed) & right)
+        chosen.extend(idx[np.argsort(sure[idx], kind="stable")][:n])
+    return np.array(chosen, dtype=int)
+
+
 def accuracy_by_breed(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> dict[str, float]:
     """Accuracy for each breed separately (in the order the breeds appear). Introduced in notebook 03."""
     hits = predict_classes(model_or_proba, pets, class_names) == pets.classes

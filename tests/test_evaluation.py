@@ -36,6 +36,22 @@ def test_called_as():
     assert called["samoyed"]["dog"] == 1.0
 
 
+def test_sureness_is_the_probability_of_the_true_class():
+    assert evaluation.sureness(PROBA, PETS).tolist() == pytest.approx([0.2, 0.9, 0.7, 0.6])
+
+
+def test_least_sure_skips_wrong_answers_and_picks_per_breed():
+    pets = PetImages(np.zeros((6, 2, 2, 3), np.uint8), ["cat"] * 4 + ["dog"] * 2, ["tabby"] * 4 + ["beagle"] * 2)
+    proba = np.array([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.45, 0.55], [0.2, 0.8]])
+    # tabby: #2 is wrong (not picked); of the right ones #1 (0.6) is least sure, then #3 (0.8), then #0 (0.9)
+    assert evaluation.least_sure(proba, pets, 1).tolist() == [1, 4]
+    assert evaluation.least_sure(proba, pets, 2).tolist() == [1, 3, 4, 5]
+    assert evaluation.least_sure(proba, pets, 9).tolist() == [1, 3, 0, 4, 5]
+    assert evaluation.least_sure(proba, pets, 0).tolist() == []
+    with pytest.raises(ValueError, match="whole number"):
+        evaluation.least_sure(proba, pets, -1)
+
+
 def test_wrong_probability_shape_is_a_friendly_error():
     with pytest.raises(ValueError, match="shape"):
         evaluation.accuracy(PROBA[:3], PETS)
