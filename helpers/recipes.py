@@ -29,7 +29,7 @@ N_PERSIANS = 20  # new examples of the breed the model never saw
 FINE_TUNE_LEARNING_RATE = 8e-4  # the first step size; it shrinks to almost 0 by the last epoch (cosine decay)
 FINE_TUNE_EPOCHS = 25
 NEW_EXAMPLE_REPEATS = 3  # each new picture is shown this often per epoch, so a few count next to the rehearsal
-REHEARSAL_PER_BREED = 10  # old pictures of every breed the model knew
+REHEARSAL_PER_BREED = 10  # old pictures of every breed the model knew (half of them the ones it is least sure about)
 REHEARSAL_HARD_NEGATIVES = 20  # extra old pictures of each dog breed: the Persians move from "dog" to "cat", so the dogs are at risk
 
 # -- a new class: rabbits (notebook 05) ------------------------------------------------------
@@ -162,7 +162,7 @@ def persian_variants(course, n: int = 150) -> dict:
     }
 
 
-def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None):
+def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None, model=None):
     """A few old training pictures of every breed the model knew, plus more of the ``hard_negatives``.
 
     Mixed into fine-tuning so the model keeps practising what it knew:
@@ -170,7 +170,15 @@ def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None):
     The hard negatives are the old breeds the new lesson puts most at risk:
     by default the dogs (the Persians move from "dog" to "cat", and the
     fluffy dogs look most like them); for rabbits, the cats (upright ears).
-    ``extra`` pictures of each of them are added. Introduced in notebook 04.
+    ``extra`` pictures of each of them are added.
+
+    Without ``model`` every picture is picked at random. With ``model`` (the
+    model about to be fine-tuned), half of each breed's pictures are the
+    ones it gets right but is least sure about (:func:`evaluation.least_sure`):
+    they sit next to its line between cat and dog, where a small change
+    flips an answer first, so practising them holds that line in place. The
+    other half is picked at random, so the set still looks like the old data.
+    Introduced in notebook 04.
     """
     old = course.load("train")
     hard = course.dog_breeds if hard_negatives is None else list(hard_negatives)
@@ -180,10 +188,22 @@ def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None):
         few, extra = 3, min(extra, 3)
     else:
         few = REHEARSAL_PER_BREED if per_breed is None else per_breed
-    rehearsal = old.per_breed(few, seed=course.seed)
-    if hard and extra:
-        rehearsal = rehearsal + old.where(breeds=hard).per_breed(extra, seed=course.seed + 1)
-    return rehearsal
+    if model is None:
+        rehearsal = old.per_breed(few, seed=course.seed)
+        if hard and extra:
+            rehearsal = rehearsal + old.where(breeds=hard).per_breed(extra, seed=course.seed + 1)
+        return rehearsal
+    proba = evaluation.predict_proba(model, old, course.class_names)
+    rng = np.random.default_rng(course.seed)
+    keep = []
+    for breed in old.breed_counts():
+        wanted = few + (extra if breed in hard else 0)
+        positions = np.flatnonzero(old.breeds == breed)
+        unsure = positions[evaluation.least_sure(proba[positions], old.subset(positions), wanted // 2, course.class_names)]
+        others = np.setdiff1d(positions, unsure)
+        keep.extend(unsure)
+        keep.extend(rng.choice(others, size=min(wanted - len(unsure), len(others)), replace=False))
+    return old.subset(np.sort(np.array(keep, dtype=int)))
 
 
 def _mix(new, rehearsal, repeats=None):

@@ -37,7 +37,7 @@ def test_first_model_fails_on_the_persian_and_fine_tuning_fixes_it(setting):
     assert before["persian"] <= seen - 0.3, "the Persian is the breed the first model gets wrong"
 
     persians = course.load("train", breeds="persian").sample(recipes.N_PERSIANS, seed=0)
-    rehearsal = recipes.rehearsal_set(course)
+    rehearsal = recipes.rehearsal_set(course, model=model)
     tuned, _ = recipes.fine_tune(models.copy_model(model, "tuned"), persians, rehearsal, course)
     after = evaluation.accuracy_by_breed(tuned, test)
     assert after["persian"] >= before["persian"] + 0.3
@@ -102,6 +102,27 @@ def test_rehearsal_set_holds_every_breed_and_extra_hard_negatives():
         assert counts[breed] == recipes.REHEARSAL_PER_BREED + extra
     cats = recipes.rehearsal_set(course, hard_negatives=course.cat_breeds, extra=4, per_breed=2).breed_counts()
     assert all(cats[b] == (6 if b in course.cat_breeds else 2) for b in course.seen_breeds)
+
+
+def test_rehearsal_set_with_a_model_takes_half_from_its_least_sure_right_answers():
+    course = lesson.Lesson("toy", quick=True, seed=0)
+    old = course.load("train")
+    model = models.make_cnn(2, course.image_size, seed=0)
+    recipes.train_base(model, old, None, course, epochs=3)  # a weak model: right on most pictures, not all
+    sure = evaluation.sureness(model, old)
+    right = evaluation.predict_classes(model, old) == old.classes
+    assert 0.3 < right.mean() < 0.95
+    chosen = recipes.rehearsal_set(course, model=model)
+    assert chosen.breed_counts() == recipes.rehearsal_set(course).breed_counts()  # as many as picked at random
+    assert np.array_equal(chosen.images, recipes.rehearsal_set(course, model=model).images)  # reproducibly
+    chosen_sure = evaluation.sureness(model, chosen)
+    chosen_right = evaluation.predict_classes(model, chosen) == chosen.classes
+    for breed, n in chosen.breed_counts().items():
+        lowest = np.sort(sure[(old.breeds == breed) & right])[: n // 2]
+        mine = np.sort(chosen_sure[(chosen.breeds == breed) & chosen_right])
+        assert np.allclose(mine[: len(lowest)], lowest), breed  # its least sure right answers are all in
+        pictures = chosen.where(breeds=breed).images.reshape(n, -1)
+        assert len(np.unique(pictures, axis=0)) == n  # and no picture twice
 
 
 def test_fine_tune_needs_new_pictures():

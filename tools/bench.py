@@ -70,7 +70,7 @@ def one_seed(seed: int) -> dict:
         "persian_called_dog": evaluation.called_as(model, test)[course.new_breed]["dog"],
     }
 
-    rehearsal = recipes.rehearsal_set(course)
+    rehearsal = recipes.rehearsal_set(course, model=model)
     persians = course.load("train", breeds=course.new_breed).sample(recipes.N_PERSIANS, seed=seed)
     tuned, _ = recipes.fine_tune(models.copy_model(model, "tuned"), persians, rehearsal, course)
     after = evaluation.accuracy_by_breed(tuned, test)
