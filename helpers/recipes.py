@@ -6,7 +6,7 @@ same place. Each recipe is a short function built from the helpers the
 notebooks introduce (``data``, ``models``, ``training``, ``evaluation``).
 
 The values were chosen for a 2-core laptop CPU: training the first cat/dog
-model takes about half a minute, each fine-tuning a few seconds.
+model takes under 10 seconds, each fine-tuning a few seconds (`make bench` measures it).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def load_or_train_base(course):
     if path.exists():
         return keras.models.load_model(path)
     shown = path.relative_to(data.ROOT) if path.is_relative_to(data.ROOT) else path
-    print(f"No saved model at {shown.as_posix()} yet (notebook 02 makes it): training it now, about half a minute.")
+    print(f"No saved model at {shown.as_posix()} yet (notebook 02 makes it): training it now, about 10 seconds.")
     model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
     training.train(model, course.load("train"), None, class_names=course.class_names, epochs=_epochs(course),
                    learning_rate=LEARNING_RATE, seed=course.seed, quiet=True)
