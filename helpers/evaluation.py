@@ -65,8 +65,6 @@ def sureness(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> np.
     Introduced in notebook 04.
     """
     proba = _as_proba(model_or_proba, pets, class_names)
-    if len(proba) == 0:
-        return np.zeros(0, dtype="float32")
     return proba[np.arange(len(pets)), pets.labels(class_names)]
 
 
@@ -82,7 +80,7 @@ def least_sure(model_or_proba, pets: PetImages, n: int, class_names=("cat", "dog
         raise ValueError(f"n must be a whole number, 0 or more; got {n!r}.")
     proba = _as_proba(model_or_proba, pets, class_names)
     sure = sureness(proba, pets, class_names)
-    right = np.argmax(proba, axis=1) == pets.labels(class_names) if len(proba) else np.zeros(0, dtype=bool)
+    right = np.argmax(proba, axis=1) == pets.labels(class_names)
     chosen = []
     for breed in pets.breed_counts():
         idx = np.flatnonzero((pets.breeds == breed) & right)
