@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-GENERATOR_VERSION = "4"  # bump whenever the drawings change (cached images are then drawn again)
+GENERATOR_VERSION = "5"  # bump whenever the drawings change (cached images are then drawn again)
 DEFAULT_SIZE = 40  # pixels per side of the pictures the models learn from
 
 _SUPERSAMPLE = 2  # draw at twice the size, then shrink: smoother edges
@@ -39,10 +39,15 @@ _SUPERSAMPLE = 2  # draw at twice the size, then shrink: smoother edges
 # "fluffy means dog" shortcut, yet a few Persians are enough to teach it better (see tools/bench.py).
 _KNOBS = dict(
     back=0.2,  # share of pets seen from behind (no face)
-    persian_ear=0.04,  # Persian ear length: small ears, half hidden in the fur
-    persian_inner_ear=0,  # 1: pink inside of the Persian's ears (0: hidden by fur, as in real Persians)
-    persian_heavy_face=0,  # 1: fur strands all over the Persian's face
-    persian_fur_len=0.09,  # length of the Persian's outer fur
+    persian_ear=0.07,  # Persian ear length: small rounded ears, set wide apart, just poking out of the fur
+    persian_inner_ear=1,  # 1: pink inside of the Persian's ears
+    persian_face_fur=5,  # fur strands on the Persian's face (few: its flat face stays visible)
+    persian_ruff=1,  # 1: a big collar of fur around the Persian's face
+    persian_ruff_light=0.0,  # how much lighter the collar is than the rest of the coat
+    persian_ruff_strands=20,  # locks of hair drawn on the collar
+    persian_fur_len=0.065,  # length of the Persian's outer fur
+    persian_cat_colours=0,  # 1: the Persian in colours only our short-haired cats wear (notebook 03's control)
+    persian_cat_size=0,  # 1: the Persian with an ordinary cat's head and body size (notebook 03's control)
     fur_len=0.05,  # length of the other fluffy breeds' outer fur
     body_strands=40,  # fur strands drawn over a fluffy body
     face_fur=14,  # fur strands on a fluffy face
@@ -97,10 +102,14 @@ _LOOKS = {
     "golden_retriever": dict(fur=[(215, 160, 80), (235, 205, 150), (210, 130, 60), (240, 230, 210)], pattern="plain", eyes=[(110, 70, 35), (210, 120, 40), (200, 170, 40)]),
     "newfoundland": dict(fur=[(40, 38, 38), (90, 60, 40), (45, 42, 42)], pattern="plain", eyes=[(110, 70, 35), (200, 170, 40)]),
     # black, red, cream and chocolate: real Persian colours, and all of them also the colours of our dogs
+    # (notebook 03 also draws them in _CAT_ONLY_COLOURS, to see how much the colours matter)
     "persian": dict(fur=[(40, 38, 38), (210, 130, 60), (235, 205, 150), (90, 60, 40)], pattern="plain", eyes=[(210, 120, 40), (90, 150, 230), (110, 180, 80)]),
     "dutch": dict(fur=[(40, 38, 38), (120, 80, 50), (140, 140, 145)], pattern="band", bib=(245, 245, 240), eyes=[(40, 25, 20)]),
     "himalayan": dict(fur=[(245, 245, 240)], pattern="points", points=(60, 55, 55), eyes=[(200, 60, 70)]),
 }
+
+# Coats only the short-haired training cats wear (blue-grey and brown-grey): one for each Persian colour.
+_CAT_ONLY_COLOURS = [(125, 135, 150), (170, 140, 110), (110, 118, 132), (150, 140, 125)]
 
 _BACKGROUNDS = [(200, 190, 170), (170, 200, 160), (160, 180, 210), (210, 200, 200), (140, 150, 120), (230, 220, 200), (120, 130, 150), (190, 170, 140)]
 
@@ -178,7 +187,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
         "turn": rng.uniform(-1, 1),  # head turned left/right: face features shift sideways
         "tilt": rng.uniform(-0.25, 0.25),
         "lean": rng.uniform(-0.04, 0.04),
-        "fur": look["fur"][rng.integers(len(look["fur"]))],
+        "fur": look["fur"][rng.integers(len(look["fur"]))],  # (the Persian's may be swapped for a cat-only colour below)
         "fur_jitter": rng.uniform(0.85, 1.12),
         "eye": look["eyes"][rng.integers(len(look["eyes"]))],
         "nose": [(230, 140, 150), (40, 30, 30), (150, 90, 70)][rng.integers(3)],
@@ -211,6 +220,8 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
         arr = np.asarray(arr, dtype=float)
         return np.stack([ox + flip * arr[:, 0] * a, oy + arr[:, 1] * a], axis=1)
 
+    if breed == "persian" and _KNOBS["persian_cat_colours"]:
+        p["fur"] = _CAT_ONLY_COLOURS[look["fur"].index(p["fur"])]
     fur = _shade(p["fur"], p["fur_jitter"])
     dark, light = _shade(fur, 0.72), _mix(fur, (255, 255, 255), 0.35)
     animal = info.animal
@@ -221,7 +232,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     if animal == "rabbit":
         head = (p["lean"], -0.1, 0.15, 0.13)
         body = (0.0, 0.2, 0.25, 0.24)
-    elif persian:
+    elif persian and not _KNOBS["persian_cat_size"]:
         head = (p["lean"], -0.2, 0.2, 0.18)
         body = (0.0, 0.2, 0.27, 0.27)
     else:
@@ -269,11 +280,16 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     if animal == "rabbit" and p["back"]:
         blob(0.0, 0.42, 0.06, 0.05, (245, 245, 240), n=12, furry=True)
 
+    # a Persian's collar of long fur frames its face (below and beside the head, not above it)
+    if persian and fluffy and _KNOBS["persian_ruff"]:
+        blob(hx, hy + 0.08, hrx * 1.3, hry * 0.95, _mix(fur, (255, 255, 255), _KNOBS["persian_ruff_light"]), n=26,
+             strands=_KNOBS["persian_ruff_strands"])
+
     # ears behind the head: cats and rabbits
     ear_colour = look.get("points", fur) if look["pattern"] == "points" else fur
     if animal == "cat":
         if persian:  # small ears, set wide apart
-            size_e, spread, width_e = _KNOBS["persian_ear"], 0.95, 0.3
+            size_e, spread, width_e = _KNOBS["persian_ear"], 0.8, 0.3
         else:
             size_e, spread, width_e = 0.17, 0.7, 0.3
         size_e *= p["ear_jitter"]
@@ -299,18 +315,23 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
 
     # head
     head_colour = look["patches"][1] if look["pattern"] == "sheepdog" else fur
-    blob(hx, hy, hrx, hry, head_colour, angle=tilt * 0.5)
+    # a Persian's face is a flat, round disc inside its collar of fur
+    blob(hx, hy, hrx, hry, head_colour, angle=tilt * 0.5, furry=fluffy and not (persian and _KNOBS["persian_ruff"]))
     if not p["back"]:
         _face(draw, breed, look, p, pts, head, a, detail_rng, fur, dark, light, fluffy)
         if fluffy:
-            _face_fur(draw, pts, head, a, fur_rng, fur, dark, light, heavy=breed == "sheepdog" or (persian and bool(_KNOBS["persian_heavy_face"])))
+            if breed == "sheepdog":
+                strands = _KNOBS["face_fur_heavy"]
+            else:
+                strands = _KNOBS["persian_face_fur"] if persian else _KNOBS["face_fur"]
+            _face_fur(draw, pts, head, a, fur_rng, fur, strands)
     else:
         if look["pattern"] == "stripes":
             for k in range(3):
                 y = hy - hry * 0.5 + k * 0.05
                 draw.line(pts([(hx - 0.06, y), (hx, y + 0.02), (hx + 0.06, y)]).ravel().tolist(), fill=dark, width=max(1, int(0.02 * a)))
         if fluffy:
-            _face_fur(draw, pts, head, a, fur_rng, fur, dark, light, heavy=True)
+            _face_fur(draw, pts, head, a, fur_rng, fur, _KNOBS["face_fur_heavy"])
 
     # floppy ears hang over the side of the head: dogs
     if animal == "dog":
@@ -467,10 +488,10 @@ def _strands(draw, pts, region, a, rng, colour, n, top=1.0, bottom=1.0):
         draw.line([start[k, 0], start[k, 1], end[k, 0], end[k, 1]], fill=colours[k % 3], width=width)
 
 
-def _face_fur(draw, pts, head, a, rng, fur, dark, light, heavy=False):
-    """Long strands of hair drawn over the face of a fluffy animal."""
+def _face_fur(draw, pts, head, a, rng, fur, n):
+    """``n`` long strands of hair drawn over the face of a fluffy animal."""
     hx, hy, hrx, hry = head
-    _strands(draw, pts, (hx, hy - hry * 0.2, hrx * 0.95, hry * 0.8), a, rng, fur, _KNOBS["face_fur_heavy"] if heavy else _KNOBS["face_fur"], bottom=0.6)
+    _strands(draw, pts, (hx, hy - hry * 0.2, hrx * 0.95, hry * 0.8), a, rng, fur, n, bottom=0.6)
 
 
 def _light_and_noise(arr, p, rng):
