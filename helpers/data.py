@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from . import toypets
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-MODELS_DIR = ROOT / "models"
+# Where the notebooks save their models; `make bench` points it elsewhere so it never replaces yours.
+MODELS_DIR = Path(os.environ.get("PETS_MODELS_DIR") or ROOT / "models")
 
 CLASSES = ("cat", "dog", "rabbit")
 SPLITS = ("train", "val", "test")
