@@ -11,7 +11,7 @@ SHELL := bash
 .DELETE_ON_ERROR:
 .NOTPARALLEL:  # `make test` runs the unit tests first, then the notebooks
 
-# The Python used to create the virtual environment (3.10, 3.11 or 3.12),
+# The Python used to create the virtual environment (3.10 to 3.13),
 # e.g. `make lab PYTHON=python3.11`.
 PYTHON ?= python3
 VENV := .venv
@@ -84,10 +84,10 @@ distclean: clean ## also remove the virtual environment .venv and node_modules/
 
 $(VENV)/bin/pip:
 	@$(PYTHON) -c 'import sys' 2>/dev/null || { \
-		echo "Cannot run '$(PYTHON)'. Install Python 3.10, 3.11 or 3.12 first," >&2; \
+		echo "Cannot run '$(PYTHON)'. Install Python 3.10, 3.11, 3.12 or 3.13 first," >&2; \
 		echo "or name yours: make lab PYTHON=/path/to/python3.11" >&2; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' || { \
-		echo "This project needs Python 3.10, 3.11 or 3.12 (TensorFlow 2.21 supports those);" >&2; \
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' || { \
+		echo "This project needs Python 3.10, 3.11, 3.12 or 3.13 (TensorFlow 2.21 supports those);" >&2; \
 		echo "'$(PYTHON)' is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())')." >&2; \
 		echo "Install a supported Python and name it, e.g.: make lab PYTHON=python3.11" >&2; exit 1; }
 	@echo "Creating the virtual environment $(VENV) with $$($(PYTHON) -c 'import sys; print(sys.executable)')"
