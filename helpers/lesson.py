@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import data, toypets
+from . import data, setup, toypets
 
 # Oxford-IIIT Pet dog breeds with long, fluffy coats (the real-photo counterpart of the fluffy toy dogs in notebook 04).
 OXFORD_FLUFFY_DOGS = ["great_pyrenees", "keeshond", "newfoundland", "pomeranian", "samoyed"]
@@ -35,7 +35,7 @@ class Lesson:
             )
         if source == "folder" and not data_dir:
             raise ValueError("DATA_SOURCE = 'folder' needs DATA_DIR: a folder with one sub-folder per class (see data/README.md).")
-        self.source, self.quick, self.seed = source, bool(quick), int(seed)
+        self.source, self.quick, self.seed = source, setup.check_quick(quick), setup.check_seed(seed)
         self.data_dir = Path(data_dir) if data_dir else None
         self.rabbit_dir = Path(rabbit_dir) if rabbit_dir else None
         self.new_breed = new_breed
