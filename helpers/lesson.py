@@ -115,6 +115,37 @@ class Lesson:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / name
 
+    def model_record(self) -> dict:
+        """How a model of this lesson is made, for the record saved beside it (``helpers.models.save``).
+
+        Data source, data folder and a fingerprint of its files (photos),
+        picture size, classes, the breeds trained on, seed, QUICK and the
+        toy-pet generator's version. A saved model whose record differs in
+        any of them is made again (``models.load_if_matching``). Introduced in notebook 02.
+        """
+        data_dir = data_files = None
+        if self.source == "folder":
+            from . import folder
+
+            data_dir = folder.resolve_dir(self.data_dir)
+            data_files = folder.files_fingerprint(data_dir)
+        elif self.source == "oxford":
+            from . import oxford
+
+            data_dir = oxford.ROOT
+            data_files = oxford._read_marker(oxford.ROOT).get("sha256")
+        return {
+            "source": self.source,
+            "data_dir": None if data_dir is None else str(data_dir),
+            "data_files": data_files,
+            "image_size": int(self.image_size),
+            "classes": list(self.class_names),
+            "breeds": list(self.seen_breeds),
+            "seed": self.seed,
+            "quick": self.quick,
+            "generator_version": toypets.GENERATOR_VERSION,
+        }
+
     def __repr__(self) -> str:
         mode = " (QUICK)" if self.quick else ""
         return (
