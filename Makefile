@@ -67,13 +67,8 @@ slides: $(INSTALLED) ## write offline reveal.js slides of every notebook
 student: $(INSTALLED) ## build the student copies (solutions replaced by stubs)
 	$(PY) tools/make_student.py
 
-clean: ## remove what can be made again: data caches, trained models, test artifacts, build output
-	@echo "Removing data/toy/ data/folder-cache/ data/oxford-iiit-pet/cache/ models/ notebooks/models/"
-	@echo "artifacts/ build/ .pytest_cache/ __pycache__/ .ipynb_checkpoints/."
-	@echo "Kept: the notebooks, your photos (data/my-pets/), downloaded archives and .venv ('make distclean' removes .venv)."
-	rm -rf data/toy data/folder-cache data/oxford-iiit-pet/cache models notebooks/models artifacts build .pytest_cache
-	find . -path ./$(VENV) -prune -o -path ./.git -prune -o -path ./node_modules -prune -o \
-		\( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 | xargs -0 rm -rf
+clean: ## remove only what the project made: data caches, the notebooks' models, build and test output (list: tools/clean.py)
+	@$(if $(wildcard $(PY)),$(PY),$(PYTHON)) tools/clean.py
 
 distclean: clean ## also remove the virtual environment .venv and node_modules/
 	rm -rf $(VENV) node_modules
