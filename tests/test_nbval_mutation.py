@@ -168,12 +168,12 @@ def _stamp(path: Path, machine: str):
     path.write_text(json.dumps(nb, indent=1))
 
 
-def test_outputs_are_compared_only_where_they_were_stored_on_a_machine_that_computes_alike(tmp_path):
-    """A changed metric fails on the machine whose fingerprint the notebook carries; elsewhere the cells still run.
+def test_a_small_change_fails_where_stored_here_and_passes_within_tolerance_elsewhere(tmp_path):
+    """A changed metric fails on the machine whose fingerprint the notebook carries; elsewhere 0.001 is within tolerance.
 
     The fingerprint (tools/fingerprint.py) tells whether this machine's floating
-    point matches the one that stored the outputs; if not, comparing trained
-    numbers would only report the CPU (see tests/conftest.py).
+    point matches the one that stored the outputs; if not, numbers are compared
+    within the tolerance stated in tests/conftest.py.
     """
     from fingerprint import fingerprint  # tools/fingerprint.py (on the path: tests/conftest.py)
 
@@ -202,3 +202,73 @@ def test_a_failing_cell_fails_even_where_outputs_are_not_compared(tmp_path):
     outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
 
     assert outcome == {"broken_elsewhere.ipynb": "failed"}
+
+
+LESSON_CELL = """\
+accuracy_by_breed = {"tabby": 0.94, "siamese": 0.947, "persian": 0.107}
+print(f"seen breeds: 0.982   Persians: {accuracy_by_breed['persian']:.3f}   wrong: 158 of 1500")
+accuracy_by_breed"""
+
+
+def _write_lesson_notebook(path: Path, fingerprint_stamp: str):
+    """Outputs like notebook 03's (per-breed accuracies, a printed summary), stored as the code gives them."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    cell = new_code_cell(LESSON_CELL, execution_count=1, outputs=[
+        new_output("stream", name="stdout", text="seen breeds: 0.982   Persians: 0.107   wrong: 158 of 1500\n"),
+        new_output("execute_result", data={"text/plain": "{'tabby': 0.94, 'siamese': 0.947, 'persian': 0.107}"},
+                   execution_count=1),
+    ])
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    metadata = {"kernelspec": kernelspec, "numeric_fingerprint": fingerprint_stamp}
+    nbformat.write(new_notebook(cells=[cell], metadata=metadata), path)
+
+
+def test_outputs_stored_on_another_machine_are_still_compared(tmp_path):
+    """The probe: off the storing machine a stored 0.107 changed to 0.5 passed, because nothing was compared.
+
+    With a foreign fingerprint: a different number fails, a different breed name
+    fails, a different word fails, a difference of 0.003 (or 5 of 1,500) passes.
+    (tests/conftest.py states the tolerance.)
+    """
+    foreign = "x86_64-0000000000000000"
+    mutations = {
+        "unchanged": [],
+        "accuracy_0_5": [("Persians: 0.107", "Persians: 0.5", "stream"), ("'persian': 0.107", "'persian': 0.5", "execute_result")],
+        "breed_renamed": [("'persian': 0.107", "'sphynx': 0.107", "execute_result")],
+        "word_changed": [("seen breeds:", "all breeds:", "stream")],
+        "small_change": [("Persians: 0.107", "Persians: 0.110", "stream"), ("'siamese': 0.947", "'siamese': 0.944", "execute_result"),
+                         ("158 of 1500", "163 of 1500", "stream")],
+    }
+    for name, changes in mutations.items():
+        path = tmp_path / f"lesson_{name}.ipynb"
+        _write_lesson_notebook(path, foreign)
+        for old, new, kind in changes:
+            _mutate(path, old, new, kind)
+
+    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
+
+    assert outcome == {
+        "lesson_unchanged.ipynb": "passed",
+        "lesson_accuracy_0_5.ipynb": "failed",
+        "lesson_breed_renamed.ipynb": "failed",
+        "lesson_word_changed.ipynb": "failed",
+        "lesson_small_change.ipynb": "passed",
+    }
+
+
+@pytest.mark.parametrize("stored, computed, same", [
+    ("Persians: 0.107", "Persians: 0.110", True), ("Persians: 0.107", "Persians: 0.5", False),
+    ("{'persian': 0.107}", "{'sphynx': 0.107}", False), ("158 of 1500 wrong", "163 of 1500 wrong", True),
+    ("158 of 1500 wrong", "158 of 1499 wrong", True), ("epoch 1/5", "epoch 1/6", False), ("(40, 40, 3)", "(48, 48, 3)", False),
+    ("(64, 2) → (64, 3)", "(64, 2) → (64, 2)", False), ("on the 134 pictures 88 % sure", "on the 129 pictures 87 % sure", True),
+    ("2 of 300 (1 %)", "9 of 300 (3 %)", True), ("2 of 300", "30 of 300", False), ("Persians: 0.107", "Persians: 0.210", False),
+    ("confusion [[593, 4, 3], [7, 734, 9]]", "confusion [[594, 1, 5], [8, 738, 4]]", True),
+    ("40x40 px", "48x48 px", False), ("[0.1, 0.2]", "[0.1, 0.2, 0.3]", False), ("sha256 ba52129419a732b9…", "sha256 d15bfefb0761737a…", True),
+    ("loss -0.01", "loss 0.01", True), ("60,642 params", "60,642 params", True),
+])
+def test_what_within_tolerance_means(stored, computed, same):
+    from conftest import agree_within_tolerance  # tests/conftest.py
+
+    assert agree_within_tolerance(stored, computed) is same
