@@ -136,30 +136,23 @@ def _write_stderr_notebook(path: Path):
     nbformat.write(new_notebook(cells=[cell], metadata={"kernelspec": kernelspec}), path)
 
 
-def test_project_settings_hide_volatile_text_and_stderr_but_a_changed_metric_fails(tmp_path):
-    """nbval with the options of `make test-notebooks` (sanitize file, ``-p tests.conftest``)."""
-    shutil.copy(TINY, tmp_path / "tiny_unchanged.ipynb")
-    shutil.copy(TINY, tmp_path / "tiny_printed_metric.ipynb")
-    _mutate(tmp_path / "tiny_printed_metric.ipynb", "accuracy: 0.492", "accuracy: 0.493", "stream")
-    shutil.copy(TINY, tmp_path / "tiny_result_metric.ipynb")
-    _mutate(tmp_path / "tiny_result_metric.ipynb", "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
-    _write_stderr_notebook(tmp_path / "logs_to_stderr.ipynb")
+# Every notebook below runs with the options of `make test-notebooks` (sanitize file,
+# ``-p tests.conftest``), all in one nbval run: each test builds its notebooks into
+# the shared folder and checks the outcome of its own.
 
-    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
-
-    assert outcome == {
+def _with_project_settings_notebooks(folder: Path) -> dict[str, str]:
+    shutil.copy(TINY, folder / "tiny_unchanged.ipynb")
+    shutil.copy(TINY, folder / "tiny_printed_metric.ipynb")
+    _mutate(folder / "tiny_printed_metric.ipynb", "accuracy: 0.492", "accuracy: 0.493", "stream")
+    shutil.copy(TINY, folder / "tiny_result_metric.ipynb")
+    _mutate(folder / "tiny_result_metric.ipynb", "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
+    _write_stderr_notebook(folder / "logs_to_stderr.ipynb")
+    return {
         "tiny_unchanged.ipynb": "passed",  # step time, elapsed time, address differ on every run: sanitized
         "tiny_printed_metric.ipynb": "failed",  # a metric changed in printed text
         "tiny_result_metric.ipynb": "failed",  # a metric changed in a cell's value
         "logs_to_stderr.ipynb": "passed",  # stderr is not compared (tests/conftest.py)
     }
-
-
-def test_without_project_settings_the_same_notebooks_fail(tmp_path):
-    """The fixtures really are volatile, so the test above proves something."""
-    shutil.copy(TINY, tmp_path / "tiny_unchanged.ipynb")
-    _write_stderr_notebook(tmp_path / "logs_to_stderr.ipynb")
-    assert _run_nbval(tmp_path) == {"tiny_unchanged.ipynb": "failed", "logs_to_stderr.ipynb": "failed"}
 
 
 def _stamp(path: Path, machine: str):
@@ -168,40 +161,28 @@ def _stamp(path: Path, machine: str):
     path.write_text(json.dumps(nb, indent=1))
 
 
-def test_a_small_change_fails_where_stored_here_and_passes_within_tolerance_elsewhere(tmp_path):
-    """A changed metric fails on the machine whose fingerprint the notebook carries; elsewhere 0.001 is within tolerance.
-
-    The fingerprint (tools/fingerprint.py) tells whether this machine's floating
-    point matches the one that stored the outputs; if not, numbers are compared
-    within the tolerance stated in tests/conftest.py.
-    """
+def _small_change_here_and_elsewhere_notebooks(folder: Path) -> dict[str, str]:
     from fingerprint import fingerprint  # tools/fingerprint.py (on the path: tests/conftest.py)
 
-    here = tmp_path / "tiny_stored_here.ipynb"
+    here = folder / "tiny_stored_here.ipynb"
     shutil.copy(TINY, here)
     _stamp(here, fingerprint())
     _mutate(here, "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
-    elsewhere = tmp_path / "tiny_stored_elsewhere.ipynb"
+    elsewhere = folder / "tiny_stored_elsewhere.ipynb"
     shutil.copy(TINY, elsewhere)
     _stamp(elsewhere, "x86_64-0000000000000000")
     _mutate(elsewhere, "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
-
-    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
-
-    assert outcome == {"tiny_stored_here.ipynb": "failed", "tiny_stored_elsewhere.ipynb": "passed"}
+    return {"tiny_stored_here.ipynb": "failed", "tiny_stored_elsewhere.ipynb": "passed"}
 
 
-def test_a_failing_cell_fails_even_where_outputs_are_not_compared(tmp_path):
-    broken = tmp_path / "broken_elsewhere.ipynb"
+def _failing_cell_elsewhere_notebooks(folder: Path) -> dict[str, str]:
+    broken = folder / "broken_elsewhere.ipynb"
     nb = json.loads(TINY.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     code[-1]["source"] = "assert False, 'a claim that does not hold'"
     nb["metadata"]["numeric_fingerprint"] = "x86_64-0000000000000000"
     broken.write_text(json.dumps(nb, indent=1))
-
-    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
-
-    assert outcome == {"broken_elsewhere.ipynb": "failed"}
+    return {"broken_elsewhere.ipynb": "failed"}
 
 
 LESSON_CELL = """\
@@ -225,13 +206,7 @@ def _write_lesson_notebook(path: Path, fingerprint_stamp: str):
     nbformat.write(new_notebook(cells=[cell], metadata=metadata), path)
 
 
-def test_outputs_stored_on_another_machine_are_still_compared(tmp_path):
-    """The probe: off the storing machine a stored 0.107 changed to 0.5 passed, because nothing was compared.
-
-    With a foreign fingerprint: a different number fails, a different breed name
-    fails, a different word fails, a difference of 0.003 (or 5 of 1,500) passes.
-    (tests/conftest.py states the tolerance.)
-    """
+def _lesson_elsewhere_notebooks(folder: Path) -> dict[str, str]:
     foreign = "x86_64-0000000000000000"
     mutations = {
         "unchanged": [],
@@ -242,20 +217,74 @@ def test_outputs_stored_on_another_machine_are_still_compared(tmp_path):
                          ("158 of 1500", "163 of 1500", "stream")],
     }
     for name, changes in mutations.items():
-        path = tmp_path / f"lesson_{name}.ipynb"
+        path = folder / f"lesson_{name}.ipynb"
         _write_lesson_notebook(path, foreign)
         for old, new, kind in changes:
             _mutate(path, old, new, kind)
-
-    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
-
-    assert outcome == {
+    return {
         "lesson_unchanged.ipynb": "passed",
         "lesson_accuracy_0_5.ipynb": "failed",
         "lesson_breed_renamed.ipynb": "failed",
         "lesson_word_changed.ipynb": "failed",
         "lesson_small_change.ipynb": "passed",
     }
+
+
+BUILDERS = {
+    "project_settings": _with_project_settings_notebooks,
+    "small_change": _small_change_here_and_elsewhere_notebooks,
+    "failing_cell": _failing_cell_elsewhere_notebooks,
+    "lesson_elsewhere": _lesson_elsewhere_notebooks,
+}
+
+
+@pytest.fixture(scope="module")
+def with_project_settings(tmp_path_factory):
+    """``{builder: (expected, outcome)}`` after one nbval run over every builder's notebooks."""
+    folder = tmp_path_factory.mktemp("nbval_project_settings")
+    expected = {name: build(folder) for name, build in BUILDERS.items()}
+    outcome = _run_nbval(folder, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
+    return {name: (wanted, {nb: outcome.get(nb) for nb in wanted}) for name, wanted in expected.items()}
+
+
+def test_project_settings_hide_volatile_text_and_stderr_but_a_changed_metric_fails(with_project_settings):
+    """nbval with the options of `make test-notebooks` (sanitize file, ``-p tests.conftest``)."""
+    expected, outcome = with_project_settings["project_settings"]
+    assert outcome == expected
+
+
+def test_without_project_settings_the_same_notebooks_fail(tmp_path):
+    """The fixtures really are volatile, so the test above proves something."""
+    shutil.copy(TINY, tmp_path / "tiny_unchanged.ipynb")
+    _write_stderr_notebook(tmp_path / "logs_to_stderr.ipynb")
+    assert _run_nbval(tmp_path) == {"tiny_unchanged.ipynb": "failed", "logs_to_stderr.ipynb": "failed"}
+
+
+def test_a_small_change_fails_where_stored_here_and_passes_within_tolerance_elsewhere(with_project_settings):
+    """A changed metric fails on the machine whose fingerprint the notebook carries; elsewhere 0.001 is within tolerance.
+
+    The fingerprint (tools/fingerprint.py) tells whether this machine's floating
+    point matches the one that stored the outputs; if not, numbers are compared
+    within the tolerance stated in tests/conftest.py.
+    """
+    expected, outcome = with_project_settings["small_change"]
+    assert outcome == expected
+
+
+def test_a_failing_cell_fails_even_where_outputs_are_compared_within_tolerance(with_project_settings):
+    expected, outcome = with_project_settings["failing_cell"]
+    assert outcome == expected
+
+
+def test_outputs_stored_on_another_machine_are_still_compared(with_project_settings):
+    """The probe: off the storing machine a stored 0.107 changed to 0.5 passed, because nothing was compared.
+
+    With a foreign fingerprint: a different number fails, a different breed name
+    fails, a different word fails, a difference of 0.003 (or 5 of 1,500) passes.
+    (tests/conftest.py states the tolerance.)
+    """
+    expected, outcome = with_project_settings["lesson_elsewhere"]
+    assert outcome == expected
 
 
 @pytest.mark.parametrize("stored, computed, same", [
