@@ -17,10 +17,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_DIR = ROOT / "notebooks" / "student"
-STUDENT = sorted(STUDENT_DIR.glob("*.ipynb"))
-
-
 import make_student  # noqa: E402  (tools/ is on the path: tests/conftest.py)
+
+# The copies make student writes (not the NAME.new.ipynb it puts beside a copy someone changed).
+STUDENT = sorted(p for p in STUDENT_DIR.glob("*.ipynb") if not make_student._is_new_copy(p.name))
 
 
 # -- (a) in sync --------------------------------------------------------------------------
