@@ -11,7 +11,7 @@ SHELL := bash
 .DELETE_ON_ERROR:
 .NOTPARALLEL:  # `make test` runs the unit tests first, then the notebooks
 
-# The Python used to create the virtual environment (3.10, 3.11 or 3.12),
+# The Python used to create the virtual environment (3.10 to 3.13),
 # e.g. `make lab PYTHON=python3.11`.
 PYTHON ?= python3
 VENV := .venv
@@ -67,13 +67,8 @@ slides: $(INSTALLED) ## write offline reveal.js slides of every notebook
 student: $(INSTALLED) ## build the student copies (solutions replaced by stubs)
 	$(PY) tools/make_student.py
 
-clean: ## remove what can be made again: data caches, trained models, test artifacts, build output
-	@echo "Removing data/toy/ data/folder-cache/ data/oxford-iiit-pet/cache/ models/ notebooks/models/"
-	@echo "artifacts/ build/ .pytest_cache/ __pycache__/ .ipynb_checkpoints/."
-	@echo "Kept: the notebooks, your photos (data/my-pets/), downloaded archives and .venv ('make distclean' removes .venv)."
-	rm -rf data/toy data/folder-cache data/oxford-iiit-pet/cache models notebooks/models artifacts build .pytest_cache
-	find . -path ./$(VENV) -prune -o -path ./.git -prune -o -path ./node_modules -prune -o \
-		\( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 | xargs -0 rm -rf
+clean: ## remove only what the project made: data caches, the notebooks' models, build and test output (list: tools/clean.py)
+	@$(if $(wildcard $(PY)),$(PY),$(PYTHON)) tools/clean.py
 
 distclean: clean ## also remove the virtual environment .venv and node_modules/
 	rm -rf $(VENV) node_modules
@@ -84,10 +79,10 @@ distclean: clean ## also remove the virtual environment .venv and node_modules/
 
 $(VENV)/bin/pip:
 	@$(PYTHON) -c 'import sys' 2>/dev/null || { \
-		echo "Cannot run '$(PYTHON)'. Install Python 3.10, 3.11 or 3.12 first," >&2; \
+		echo "Cannot run '$(PYTHON)'. Install Python 3.10, 3.11, 3.12 or 3.13 first," >&2; \
 		echo "or name yours: make lab PYTHON=/path/to/python3.11" >&2; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' || { \
-		echo "This project needs Python 3.10, 3.11 or 3.12 (TensorFlow 2.21 supports those);" >&2; \
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' || { \
+		echo "This project needs Python 3.10, 3.11, 3.12 or 3.13 (TensorFlow 2.21 supports those);" >&2; \
 		echo "'$(PYTHON)' is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())')." >&2; \
 		echo "Install a supported Python and name it, e.g.: make lab PYTHON=python3.11" >&2; exit 1; }
 	@echo "Creating the virtual environment $(VENV) with $$($(PYTHON) -c 'import sys; print(sys.executable)')"

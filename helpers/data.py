@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,8 @@ SPLITS = ("train", "val", "test")
 class PetImages:
     """Images with one class name and one breed name per image.
 
-    ``images`` is a ``uint8`` array of shape ``(n, height, width, 3)``;
+    ``images`` is a ``uint8`` array of shape ``(n, height, width, 3)`` (pixel
+    values 0..255; anything else is refused with a message);
     ``classes`` and ``breeds`` are string arrays of length ``n``.
     Introduced in notebook 01.
     """
@@ -58,6 +60,7 @@ class PetImages:
                 f"got {n} images but {len(self.classes)} class names and {len(self.breeds)} breed names; "
                 "give exactly one class and one breed per image."
             )
+        self.images = _as_pixels(self.images)
 
     def __len__(self) -> int:
         return len(self.images)
@@ -154,6 +157,37 @@ class PetImages:
     def nbytes(self) -> int:
         """Bytes the pixels take in memory (one byte per colour value). Introduced in notebook 06."""
         return int(self.images.nbytes)
+
+
+def _as_pixels(images: np.ndarray) -> np.ndarray:
+    """``images`` as uint8 pixel values 0..255, or a ValueError that says what is wrong and how to fix it.
+
+    Whole numbers from 0 to 255 of any integer type are accepted as they are.
+    Anything else (floats such as 0..1, NaN, negative or too big values) is
+    refused: the models divide by 255 themselves, so such pictures would look
+    almost black to them and quietly give wrong answers.
+    """
+    if images.dtype == np.uint8:
+        return images
+    if images.size == 0 and images.dtype != bool:
+        return images.astype(np.uint8)
+    if np.issubdtype(images.dtype, np.integer):
+        low, high = int(images.min()), int(images.max())
+        if 0 <= low and high <= 255:
+            return images.astype(np.uint8)
+        found = f"whole numbers from {low} to {high}"
+    elif np.issubdtype(images.dtype, np.floating):
+        finite = images[np.isfinite(images)]
+        span = f"from {float(finite.min()):.3g} to {float(finite.max()):.3g}" if finite.size else "none of them a number"
+        missing = int(images.size - finite.size)
+        found = f"{images.dtype} values {span}" + (f", and {missing} NaN or infinite values" if missing else "")
+    else:
+        found = f"values of type {images.dtype}"
+    raise ValueError(
+        f"images must be pixel values: whole numbers from 0 to 255 (dtype uint8); got {found}. "
+        "Pictures scaled to 0..1 need (images * 255).round().astype('uint8'); "
+        "helpers.images.read_image gives the right kind for a photo file."
+    )
 
 
 def _count(n, name: str) -> int:
@@ -256,19 +290,40 @@ def read_cache(path: Path, source: str):
     return pets, skipped
 
 
-def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compress: bool = False) -> None:
+_cache_warned = False  # the "cannot write the cache" line is printed once per session
+
+
+def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compress: bool = False) -> bool:
     """Save ``pets`` (and the reasons files were skipped) to ``path`` for :func:`read_cache`.
 
-    Written to a temporary file first and then renamed, so an interrupted run
-    never leaves a half-written cache behind.
+    Written to a temporary file with a name of its own in the same folder and
+    then renamed, so an interrupted run never leaves a half-written cache and
+    two runs writing the same cache at once do not get in each other's way.
+    The cache only saves time: when it cannot be written (a read-only course
+    folder, a full disk) one line says so and the lesson goes on without it.
+    Returns True when the cache was written.
     """
+    global _cache_warned
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npz")
     extra = {} if skipped is None else {"skipped": np.array(json.dumps(skipped))}
     save = np.savez_compressed if compress else np.savez
-    save(tmp, images=pets.images, classes=pets.classes, breeds=pets.breeds, **extra)
-    tmp.replace(path)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "wb") as f:
+            save(f, images=pets.images, classes=pets.classes, breeds=pets.breeds, **extra)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; others sharing the folder may read the cache too
+        os.replace(tmp, path)
+        return True
+    except OSError as error:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if not _cache_warned:
+            _cache_warned = True
+            print(f"Note: cannot save a cache in {path.parent} ({error.strerror or error}); "
+                  "carrying on without it (the pictures are made again next time, which only takes longer).")
+        return False
 
 
 def load_pets(source: str = "toy", split: str = "train", **options) -> PetImages:

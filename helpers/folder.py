@@ -115,6 +115,21 @@ def scan(data_dir=None) -> tuple[list[tuple[Path, str, str]], list[Path]]:
     return found, outside
 
 
+def _listing(root: Path, found) -> list:
+    return [(p.relative_to(root).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p, _, _ in found]
+
+
+def files_fingerprint(data_dir=None) -> str:
+    """A short hash of the photo files under ``data_dir`` (names, sizes, change times).
+
+    It changes when a photo is added, removed or changed; a saved model's
+    record keeps it (``Lesson.model_record``). Introduced in notebook 06.
+    """
+    root = resolve_dir(data_dir)
+    found, _ = scan(root)
+    return hashlib.sha256(json.dumps(_listing(root, found)).encode()).hexdigest()[:16]
+
+
 def read_folder(data_dir=None, image_size: int = DEFAULT_IMAGE_SIZE, cache: bool = True, cache_dir=None,
                 verbose: bool = True) -> PetImages:
     """Every readable photo under ``data_dir`` (all splits together) as :class:`~helpers.data.PetImages`.

@@ -13,25 +13,29 @@ Used by :mod:`helpers.oxford` and :mod:`helpers.folder`. Introduced in notebook 
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 20_000_000  # 20 MB: bigger than any phone photo, small enough for memory
+MAX_UPLOAD_BYTES = 20_000_000  # 20 MB: bigger than any phone photo
+MAX_PIXELS = 30_000_000  # 30 megapixels once decoded (JPEGs are decoded at a reduced size first): under 300 MB of memory
 MIN_SIZE, MAX_SIZE = 16, 512  # allowed image_size (pixels per side)
 READER_VERSION = "1"  # bump when the pixels that read_image returns change (cached arrays are then re-made)
 
 
 NOT_A_PICTURE = "not a picture"
 CANNOT_DECODE = "unreadable or cut short"
+TOO_MANY_PIXELS = "too many pixels"
 
 
 class UnreadableImage(ValueError):
     """A file that is not a picture, or a picture that cannot be decoded (e.g. cut short).
 
-    ``reason`` is :data:`NOT_A_PICTURE` or :data:`CANNOT_DECODE`; the message
+    ``reason`` is :data:`NOT_A_PICTURE`, :data:`CANNOT_DECODE` or
+    :data:`TOO_MANY_PIXELS`; the message
     says the same in words. Introduced in notebook 06.
     """
 
@@ -90,23 +94,64 @@ def fit_square(img: Image.Image, image_size: int) -> np.ndarray:
     return np.asarray(square, dtype=np.uint8).copy()
 
 
+def _too_many_pixels(name: str, width: int, height: int) -> UnreadableImage:
+    return UnreadableImage(
+        f"{name}: the picture is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); at most "
+        f"{MAX_PIXELS / 1e6:.0f} megapixels can be read without running out of memory. "
+        "Save a smaller copy of it (e.g. 4000 pixels wide) and use that",
+        TOO_MANY_PIXELS,
+    )
+
+
+def _shrink(img: Image.Image, image_size: int) -> Image.Image:
+    """A large picture cut down to about twice ``image_size`` per side right after decoding, so later steps stay small."""
+    factor = min(img.size) // (2 * image_size)
+    if factor < 2:
+        return img
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N"):
+        img = img.convert("I")  # 16-bit grey: Image.reduce works on 32-bit numbers
+    elif img.mode in ("P", "PA", "1"):
+        img = img.convert("RGBA" if img.mode != "1" else "L")
+    return img.reduce(factor)
+
+
 def _open(source, image_size: int) -> np.ndarray:
-    """Decode ``source`` (a path or a binary file object) into a square RGB array."""
+    """Decode ``source`` (a path or a binary file object) into a square RGB array, with bounded memory.
+
+    The picture's size is read from its header before any pixel is decoded:
+    JPEGs are decoded at a reduced scale (``draft``), anything that would
+    still be over :data:`MAX_PIXELS` is refused, and a large picture is
+    shrunk right after decoding, before it is converted or cropped.
+    """
     name = getattr(source, "name", None) or str(source)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. DecompressionBombWarning, odd EXIF/TIFF tags
+        warnings.simplefilter("ignore")  # odd EXIF/TIFF tags; huge pictures are refused below, not by a warning
         try:
             with Image.open(source) as img:
+                stored = img.size
                 img.draft(None, (image_size, image_size))  # JPEG only: decode at a smaller scale (much faster)
+                if img.size[0] * img.size[1] > MAX_PIXELS:
+                    raise _too_many_pixels(name, *stored)
                 img.load()
+                img = _shrink(img, image_size)
                 try:
                     img = ImageOps.exif_transpose(img)  # phone photos: turn upright
                 except Exception:  # a broken EXIF block: keep the picture as stored
                     pass
                 return fit_square(to_rgb(img), image_size)
+        except UnreadableImage:
+            raise
         except UnidentifiedImageError:
             raise UnreadableImage(f"{name}: not a picture file (its content is not a known image format)", NOT_A_PICTURE) from None
-        except (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, Image.DecompressionBombError) as e:
+        except Image.DecompressionBombError as e:  # over twice PIL's own limit: refused while reading the header
+            found = re.search(r"\((\d+) pixels\)", str(e))
+            megapixels = f"{int(found.group(1)) / 1e6:.0f} megapixels" if found else "too many pixels"
+            raise UnreadableImage(
+                f"{name}: the picture has {megapixels}; at most {MAX_PIXELS / 1e6:.0f} megapixels can be read without "
+                "running out of memory. Save a smaller copy of it (e.g. 4000 pixels wide) and use that",
+                TOO_MANY_PIXELS,
+            ) from None
+        except (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError) as e:
             raise UnreadableImage(f"{name}: a picture that cannot be decoded ({e})", CANNOT_DECODE) from None
 
 
@@ -139,7 +184,7 @@ def read_image_bytes(data: bytes, image_size: int = 96) -> np.ndarray:
 
     For the upload widget: ``read_image_bytes(upload.value[0].content.tobytes())``.
     Raises ValueError with a message for the user when the upload is empty,
-    larger than 20 MB, or not a picture. Introduced in notebook 06.
+    larger than 20 MB, over 30 megapixels, or not a picture. Introduced in notebook 06.
     """
     image_size = check_image_size(image_size)
     if isinstance(data, memoryview):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import data, toypets
+from . import data, setup, toypets
 
 # Oxford-IIIT Pet dog breeds with long, fluffy coats (the real-photo counterpart of the fluffy toy dogs in notebook 04).
 OXFORD_FLUFFY_DOGS = ["great_pyrenees", "keeshond", "newfoundland", "pomeranian", "samoyed"]
@@ -35,7 +35,7 @@ class Lesson:
             )
         if source == "folder" and not data_dir:
             raise ValueError("DATA_SOURCE = 'folder' needs DATA_DIR: a folder with one sub-folder per class (see data/README.md).")
-        self.source, self.quick, self.seed = source, bool(quick), int(seed)
+        self.source, self.quick, self.seed = source, setup.check_quick(quick), setup.check_seed(seed)
         self.data_dir = Path(data_dir) if data_dir else None
         self.rabbit_dir = Path(rabbit_dir) if rabbit_dir else None
         self.new_breed = new_breed
@@ -114,6 +114,40 @@ class Lesson:
             folder = folder / "quick"
         folder.mkdir(parents=True, exist_ok=True)
         return folder / name
+
+    def model_record(self) -> dict:
+        """How a model of this lesson is made, for the record saved beside it (``helpers.models.save``).
+
+        Data source, data folder and a fingerprint of its files (photos),
+        picture size, classes, the breeds trained on, seed, QUICK and the
+        toy-pet generator's version. A saved model whose record differs in
+        any of them is made again (``models.load_if_matching``). Introduced in notebook 02.
+        """
+        from . import recipes
+
+        data_dir = data_files = None
+        if self.source == "folder":
+            from . import folder
+
+            data_dir = folder.resolve_dir(self.data_dir)
+            data_files = folder.files_fingerprint(data_dir)
+        elif self.source == "oxford":
+            from . import oxford
+
+            data_dir = oxford.ROOT
+            data_files = oxford._read_marker(oxford.ROOT).get("sha256")
+        return {
+            "source": self.source,
+            "data_dir": None if data_dir is None else str(data_dir),
+            "data_files": data_files,
+            "image_size": int(self.image_size),
+            "classes": list(self.class_names),
+            "breeds": list(self.seen_breeds),
+            "seed": self.seed,
+            "quick": self.quick,
+            "generator_version": toypets.GENERATOR_VERSION,
+            "base_training": recipes.base_training_record(self.quick),
+        }
 
     def __repr__(self) -> str:
         mode = " (QUICK)" if self.quick else ""

@@ -11,11 +11,23 @@ Transfer learning copies the base's parameters (they hold what was learned
 about pictures), and trains on — all layers, or only the head, or with a
 bigger head for a new class.
 
+A saved model travels with a small *record* of how it was made
+(:func:`save`, :func:`load_if_matching`), so a file left over from other
+data, another picture size or an older toy-pet generator is never used by
+mistake.
+
 Call :func:`helpers.setup.setup_tensorflow` before using this module.
 Introduced in notebook 02; copying and freezing in 04; growing in 05.
 """
 
 from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
 
 import numpy as np
 
@@ -133,3 +145,148 @@ def _head(model):
             f"model {model.name!r} has no layer named 'head'; use a model made by helpers.models.make_cnn "
             "(its output layer is called 'head')."
         ) from None
+
+
+# -- saving with a record, and loading only what matches ------------------------------------
+
+
+def record_path(path) -> Path:
+    """Where the record of the model saved at ``path`` is kept: beside it, ``cat_dog.keras`` -> ``cat_dog.keras.json``."""
+    path = Path(path)
+    return path.with_name(path.name + ".json")
+
+
+def _sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _replace_atomically(path: Path, write) -> None:
+    """Call ``write(temporary_path)``, then rename the result to ``path``: readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:  # also Ctrl-C: leave the old file as it was, and no temporary file behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_record(path, record: dict) -> dict:
+    """Write the record of the model file at ``path`` beside it; returns what was written.
+
+    The record is ``record`` (how the model was made, e.g.
+    ``course.model_record()``) plus the SHA-256 of the model file, so a file
+    replaced or cut short later no longer matches it. Use it right after a
+    plain ``model.save(path)``; :func:`save` does both. Introduced in notebook 02.
+    """
+    path = Path(path)
+    written = dict(record, model_file_sha256=_sha256(path))
+    text = json.dumps(written, indent=1, sort_keys=True) + "\n"
+    _replace_atomically(record_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return written
+
+
+def save(model, path, record: dict) -> Path:
+    """``model.save(path)`` through a temporary file, plus its record (:func:`write_record`) beside it.
+
+    The model is written to a temporary file in the same folder and renamed
+    into place (``os.replace``), so a crash or Ctrl-C during saving never
+    leaves half a model, and a notebook loading it at that moment gets the
+    old model or the new one. Returns ``path``. Introduced in notebook 02.
+    """
+    path = Path(path)
+    _replace_atomically(path, lambda tmp: model.save(tmp))
+    write_record(path, record)
+    return path
+
+
+def shown_path(path) -> str:
+    """``path`` relative to the project folder (``models/cat_dog.keras``), the same on every computer."""
+    from .data import ROOT
+
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+RECORD_WORDS = {  # how a record's entries are called in messages
+    "source": "data source", "data_dir": "data folder", "image_size": "picture size", "classes": "classes",
+    "breeds": "breeds", "seed": "SEED", "quick": "QUICK", "generator_version": "toy-pet generator version",
+    "base": "base model",
+}
+
+
+def _mismatch(saved: dict, wanted: dict) -> str | None:
+    for key, value in wanted.items():
+        words = RECORD_WORDS.get(key, key)
+        if key not in saved:
+            return f"its record does not say which {words} it was made with"
+        if json.loads(json.dumps(saved[key])) != json.loads(json.dumps(value)):
+            if key == "data_files":
+                return "the photos in its data folder were added, removed or changed since it was trained"
+            return f"it was made with {words} {saved[key]!r}, this lesson uses {value!r}"
+    return None
+
+
+def load_if_matching(path, record: dict, attempts: int = 3):
+    """The model saved at ``path``, if its record matches ``record``: ``(model, None)``; else ``(None, reason)``.
+
+    ``reason`` is one line that names the file and says why it is not used:
+    there is no such file, it has no record, it is empty, cut short or
+    changed since its record was written, or it was made differently (other
+    data, picture size, classes, seed or toy-pet generator). The caller then
+    makes the model again. A save running at the same moment is waited for
+    (``attempts`` reads). Introduced in notebook 03.
+    """
+    import keras
+
+    path = Path(path)
+    name = shown_path(path)
+    if not path.exists():
+        return None, f"No saved model at {name} yet"
+    reason = None
+    for _ in range(attempts):
+        try:
+            saved = json.loads(record_path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None, f"{name} has no record of how it was made (it was not saved with helpers.models.save)"
+        except (OSError, ValueError):
+            reason = f"the record of {name} ({record_path(path).name}) cannot be read"
+            time.sleep(0.2)
+            continue
+        if not isinstance(saved, dict):
+            return None, f"the record of {name} ({record_path(path).name}) is not a record"
+        why = _mismatch(saved, record)
+        if why:
+            return None, f"{name} does not fit this lesson: {why}"
+        with tempfile.TemporaryDirectory(prefix="model_") as scratch:  # read once: a save cannot change it under us
+            copy = Path(scratch) / path.name
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                return None, f"{name} cannot be read ({error.strerror or error})"
+            if hashlib.sha256(data).hexdigest() != saved.get("model_file_sha256"):
+                reason = f"{name} is empty, cut short or was changed after its record was written ({len(data):,} bytes)"
+                time.sleep(0.2)  # perhaps it is being saved right now: read both once more
+                continue
+            copy.write_bytes(data)
+            try:
+                model = keras.models.load_model(copy)
+            except Exception as error:  # noqa: BLE001 - any file Keras cannot load is made again
+                return None, f"{name} cannot be loaded ({type(error).__name__}: {str(error).splitlines()[0][:120]})"
+        size, classes = record.get("image_size"), record.get("classes")
+        if size is not None and tuple(model.input_shape[1:]) != (size, size, 3):
+            return None, f"{name} takes pictures of shape {tuple(model.input_shape[1:])}, this lesson uses {size}x{size} px"
+        if classes is not None and model.output_shape[-1] != len(classes):
+            return None, f"{name} has {model.output_shape[-1]} outputs, this lesson has {len(classes)} classes {tuple(classes)}"
+        return model, None
+    return None, reason

@@ -213,13 +213,53 @@ def is_downloaded(root=None, archives=None) -> bool:
     )
 
 
+def _checked_members(tar: tarfile.TarFile, target: Path) -> list[tarfile.TarInfo]:
+    """The archive's entries, if every one stays inside ``target``; otherwise a ValueError naming the entry.
+
+    What Python's ``filter="data"`` refuses, for the Pythons that lack it
+    (before 3.10.12 / 3.11.4, e.g. Debian 12's 3.11.2): absolute paths, ``..``,
+    links that point outside, devices and pipes. Modes lose set-user/group bits.
+    """
+    target = target.resolve()
+
+    def inside(path: Path) -> bool:
+        return path == target or target in path.parents
+
+    members = []
+    for member in tar.getmembers():
+        name = member.name
+        where = (target / name).resolve()
+        if name.startswith(("/", "\\")) or Path(name).is_absolute() or ".." in Path(name).parts or not inside(where):
+            raise ValueError(f"the entry {name!r} would be written outside the folder")
+        if member.issym():
+            link = Path(member.linkname)
+            if link.is_absolute() or not inside((where.parent / link).resolve()):
+                raise ValueError(f"the link {name!r} points outside the folder ({member.linkname!r})")
+        elif member.islnk():
+            if Path(member.linkname).is_absolute() or not inside((target / member.linkname).resolve()):
+                raise ValueError(f"the link {name!r} points outside the folder ({member.linkname!r})")
+        elif not (member.isfile() or member.isdir()):
+            raise ValueError(f"the entry {name!r} is a device or a pipe, not a file")
+        member.mode &= 0o755
+        members.append(member)
+    return members
+
+
+def _extract_all(tar: tarfile.TarFile, target: Path) -> None:
+    """``tar.extractall`` that refuses entries escaping ``target``, on every supported Python."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(target, filter="data")  # "data": no absolute paths, links out, or devices
+    else:
+        tar.extractall(target, members=_checked_members(tar, target))
+
+
 def _unpack(archive: Path, root: Path) -> None:
     """Unpack into a temporary folder first, then move the top-level folders into ``root``."""
     scratch = root / f".unpacking-{archive.name}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(scratch, filter="data")  # "data": no absolute paths, links out, or devices
+            _extract_all(tar, scratch)
         for item in scratch.iterdir():
             dest = root / item.name
             if dest.is_dir():
@@ -227,7 +267,7 @@ def _unpack(archive: Path, root: Path) -> None:
             elif dest.exists():
                 dest.unlink()
             item.replace(dest)
-    except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
+    except (tarfile.TarError, OSError, EOFError, zlib.error, ValueError) as e:
         raise DataNotAvailable(f"{archive} passed its checks but could not be unpacked ({e}).") from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -47,6 +47,11 @@ def _epochs(course, epochs=None) -> int:
     return QUICK_EPOCHS if course.quick else BASE_EPOCHS
 
 
+def base_training_record(quick: bool = False) -> dict:
+    """How the first model is trained, for the record saved beside it: change the recipe and old models are made again."""
+    return {"epochs": QUICK_EPOCHS if quick else BASE_EPOCHS, "learning_rate": LEARNING_RATE, "decay": "cosine"}
+
+
 def train_base(model, train, val, course, epochs=None) -> dict:
     """Train the first cat/dog model with the default recipe; prints one line per epoch.
 
@@ -57,22 +62,27 @@ def train_base(model, train, val, course, epochs=None) -> dict:
 
 
 def load_or_train_base(course):
-    """The cat/dog model notebook 02 saved; if it is not there yet, train and save it now.
+    """The cat/dog model notebook 02 saved; if it is not there yet, or not the right one, train and save it now.
 
-    Notebooks 03-06 start with this, so each of them also runs on its own.
-    Introduced in notebook 03.
+    The saved file is used only when the record beside it matches this
+    lesson (``models.load_if_matching``: same data, picture size, classes,
+    seed and toy-pet generator). Otherwise one line says which file and why,
+    and the model is trained again and saved with its record. Notebooks 03-06
+    start with this, so each of them also runs on its own. Introduced in notebook 03.
     """
-    import keras
-
     path = course.model_path("cat_dog.keras")
-    if path.exists():
-        return keras.models.load_model(path)
-    shown = path.relative_to(data.ROOT) if path.is_relative_to(data.ROOT) else path
-    print(f"No saved model at {shown.as_posix()} yet (notebook 02 makes it): training it now, about 10 seconds.")
+    record = course.model_record()
+    model, why = models.load_if_matching(path, record)
+    if model is not None:
+        return model
+    if why.startswith("No saved model"):
+        print(f"{why} (notebook 02 makes it): training it now, about 10 seconds.")
+    else:
+        print(f"{why}. Training it again now, about 10 seconds.")
     model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
     training.train(model, course.load("train"), None, class_names=course.class_names, epochs=_epochs(course),
                    learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True)
-    model.save(path)
+    models.save(model, path, record)
     return model
 
 
@@ -83,17 +93,20 @@ def transfer_source(course):
     QUICK) it is MobileNetV2 with ImageNet weights, frozen, with a new cat/dog
     head trained on the photos — when those weights can be had (online, or in
     the Keras cache); otherwise it says why in one line and uses our own model.
+    A saved one is used only when its record matches, as in :func:`load_or_train_base`.
     Introduced in notebook 04.
     """
     if course.source == "toy" or course.quick:
         return load_or_train_base(course)
-    import keras
-
     from . import backbone
 
     path = course.model_path("imagenet_cat_dog.keras")
-    if path.exists():
-        return keras.models.load_model(path)
+    record = dict(course.model_record(), base="MobileNetV2 (ImageNet weights)")
+    model, why = models.load_if_matching(path, record)
+    if model is not None:
+        return model
+    if not why.startswith("No saved model"):
+        print(f"{why}. Making it again.")
     giant, why = backbone.try_backbone(course.image_size)
     if giant is None:
         print(why.splitlines()[0], "Carrying on with our own small network.")
@@ -102,7 +115,7 @@ def transfer_source(course):
     model = backbone.make_transfer_model(giant, num_classes=len(course.class_names), name="imagenet_cat_dog")
     training.train(model, course.load("train"), None, class_names=course.class_names, epochs=BASE_EPOCHS,
                    learning_rate=LEARNING_RATE, seed=course.seed, quiet=True)
-    model.save(path)
+    models.save(model, path, record)
     return model
 
 

@@ -11,6 +11,8 @@ import contextlib
 import os
 import sys
 
+import numpy as np  # cheap, and it does not load TensorFlow
+
 THREADS = 2  # results depend on the thread count, so it is fixed, not "all cores"
 
 
@@ -32,6 +34,33 @@ def _silence_stderr():
         os.close(saved)
 
 
+def check_seed(seed, name: str = "SEED") -> int:
+    """``seed`` as an int from 0 to 2**32 - 1, or a ValueError naming the parameter. Introduced in notebook 01."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(
+            f"{name} must be a whole number from 0 to 4294967295, e.g. {name} = 0; got {seed!r}. "
+            "Change it in the parameters cell (or pass -p SEED 1 to papermill) and run the notebook again."
+        )
+    return int(seed)
+
+
+def check_quick(quick, name: str = "QUICK") -> bool:
+    """``quick`` as a bool: True or False, or the text "true"/"false" in any case (as papermill may pass it).
+
+    Anything else is a ValueError naming the parameter: a stray text such as
+    ``"false"`` must never count as true and switch the lesson's claims off.
+    Introduced in notebook 01.
+    """
+    if isinstance(quick, (bool, np.bool_)):
+        return bool(quick)
+    if isinstance(quick, str) and quick.strip().lower() in ("true", "false"):
+        return quick.strip().lower() == "true"
+    raise ValueError(
+        f"{name} must be True or False (without quotes); got {quick!r}. "
+        "Change it in the parameters cell (or pass -p QUICK True to papermill) and run the notebook again."
+    )
+
+
 def setup_tensorflow(seed: int = 0):
     """Import TensorFlow quietly and make every run give the same numbers.
 
@@ -42,6 +71,7 @@ def setup_tensorflow(seed: int = 0):
 
     Returns the ``keras`` module. Introduced in notebook 01.
     """
+    seed = check_seed(seed, "seed")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 3: only fatal C++ messages; Python errors still show
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -90,6 +120,7 @@ def start(seed: int = 0):
     says what to run, instead of a long traceback. Returns ``keras``.
     Introduced in notebook 01.
     """
+    seed = check_seed(seed)
     problems = check_versions()
     if problems:
         raise SystemExit("Set-up problem:\n" + "\n".join(f"  - {p}" for p in problems))

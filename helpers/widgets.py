@@ -391,15 +391,38 @@ def _probabilities(model, class_names, image: np.ndarray) -> np.ndarray:
     return np.asarray(model.predict(image[None].astype("float32"), verbose=0))[0]
 
 
-def predict_uploaded(model, class_names, image_size: int, data: bytes):
+def model_image_size(model, image_size: int | None = None) -> int:
+    """The picture size (pixels per side) ``model`` takes, from its input shape.
+
+    ``image_size``, when given, must agree with it: a picture of another size
+    would be predicted wrongly or not at all, so that is a ValueError that
+    says so. A stand-in model without an input shape needs ``image_size``.
+    Introduced in notebook 06.
+    """
+    shape = getattr(model, "input_shape", None)
+    size = shape[1] if shape is not None and len(shape) == 4 and shape[1] == shape[2] and shape[1] else None
+    if size is None:
+        if image_size is None:
+            raise ValueError("this model does not say which picture size it takes; pass image_size (pixels per side).")
+        return int(image_size)
+    if image_size is not None and int(image_size) != int(size):
+        raise ValueError(
+            f"the model takes pictures of {size}x{size} px but image_size={image_size!r} was given; "
+            "leave image_size out (it is taken from the model) or pass the model that was trained at that size."
+        )
+    return int(size)
+
+
+def predict_uploaded(model, class_names, image_size: int | None, data: bytes):
     """Predict the class of a photo given as the bytes of its file.
 
     Returns ``(label, confidence, image)``: the predicted class name, its
-    probability (0..1) and the ``(image_size, image_size, 3)`` picture the
-    model saw. A file that is empty, not a picture or over 20 MB raises a
-    ``ValueError`` that says what to do. Introduced in notebook 06.
+    probability (0..1) and the picture the model saw, at the model's own size
+    (:func:`model_image_size`; ``image_size`` may be None). A file that is
+    empty, not a picture or too big raises a ``ValueError`` that says what to
+    do. Introduced in notebook 06.
     """
-    image = read_image_bytes(bytes(data), image_size)
+    image = read_image_bytes(bytes(data), model_image_size(model, image_size))
     probabilities = _probabilities(model, class_names, image)
     k = int(np.argmax(probabilities))
     return class_names[k], float(probabilities[k]), image
@@ -425,15 +448,15 @@ def prediction_png(image: np.ndarray, probabilities, class_names) -> bytes:
 def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None = None) -> WidgetView:
     """Upload your own photo and see what the model thinks it is.
 
-    Any photo size works (it is cropped to a square and scaled to
-    ``image_size``, by default the model's input size). An empty file, a
-    file that is not a picture or one over 20 MB gives a message in the
-    widget instead of an error. The uploaded file is not kept (so it is not
-    saved inside the notebook). Introduced in notebook 06.
+    Any photo size works: it is cropped to a square and scaled to the size
+    the model takes (its input shape; ``image_size`` may be left out, and if
+    given must agree, see :func:`model_image_size`). An empty file, a file
+    that is not a picture or one too big gives a message in the widget
+    instead of an error. The uploaded file is not kept (so it is not saved
+    inside the notebook). Introduced in notebook 06.
     """
     class_names = tuple(class_names)
-    if image_size is None:
-        image_size = model.input_shape[1]
+    image_size = model_image_size(model, image_size)
     upload = widgets.FileUpload(
         accept="image/*", multiple=False, description="Upload a photo", icon="upload", layout=widgets.Layout(width="auto")
     )

@@ -143,3 +143,51 @@ def test_toy_pets_bad_input(kwargs, message):
 def test_load_pets_unknown_source():
     with pytest.raises(ValueError, match="unknown DATA_SOURCE"):
         data.load_pets("instagram")
+
+
+_WRITER = """
+import sys
+import numpy as np
+from helpers import data
+pets = data.PetImages(np.zeros((200, 32, 32, 3), np.uint8), ["cat"] * 200, ["tabby"] * 200)
+for _ in range(40):
+    data.write_cache(sys.argv[1], pets)
+"""
+
+
+def test_two_processes_writing_the_same_cache_do_not_crash(tmp_path):
+    """The probe: a fixed temporary name (set.npz.tmp.npz) made one of two writers fail with FileNotFoundError."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "set.npz"
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, str(path)], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    errors = [w.communicate(timeout=120)[1] for w in writers]
+    assert all(w.returncode == 0 for w in writers), "\n".join(errors)
+    assert [p.name for p in tmp_path.iterdir()] == ["set.npz"]  # no temporary files left behind
+    assert len(data.read_cache(path, "toy")[0]) == 200
+
+
+def test_a_read_only_data_folder_only_costs_the_cache(tmp_path, monkeypatch, capsys):
+    """The probe: a read-only data/ (a shared course folder) turned the optional cache into a PermissionError."""
+    import os
+
+    readonly = tmp_path / "data"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    monkeypatch.setattr(data, "DATA_DIR", readonly)
+    monkeypatch.setattr(data, "_cache_warned", False)
+    if os.geteuid() == 0:  # root may write anywhere: make the folder refuse as it would for a student
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(data.Path, "mkdir", refuse)
+    from helpers import toypets
+
+    first = data.toy_pets(toypets.TRAIN_BREEDS[0], n_per_breed=2, image_size=32)
+    second = data.toy_pets(toypets.TRAIN_BREEDS[0], n_per_breed=2, split="test", image_size=32)
+    assert len(first) == len(second) == 2
+    said = capsys.readouterr().out
+    assert said.count("cannot save a cache") == 1 and "Permission denied" in said  # one line, not one per call
+    assert not list(readonly.iterdir())
+    readonly.chmod(0o755)

@@ -72,7 +72,7 @@ def test_environment_yml_installs_the_helpers_and_a_supported_python():
     assert len(pythons) == 1, pythons
     version = re.fullmatch(r"python\s*=+\s*(3\.\d+)(\.\*)?", pythons[0])
     assert version, f"pin Python's minor version in environment.yml, e.g. python=3.11 (got {pythons[0]!r})"
-    assert version.group(1) in {"3.10", "3.11", "3.12"}
+    assert version.group(1) in {"3.10", "3.11", "3.12", "3.13"}
 
 
 def test_requirements_test_txt_builds_on_requirements_txt():
@@ -97,5 +97,15 @@ def test_pyproject_accepts_the_pinned_versions():
             f"pyproject.toml asks for {line!r} but the requirements files pin {name}=={pins[name]}"
         )
     supported = SpecifierSet(project["requires-python"])
-    assert all(f"3.{minor}" in supported for minor in (10, 11, 12))
-    assert "3.13" not in supported and "3.9" not in supported
+    assert all(f"3.{minor}" in supported for minor in (10, 11, 12, 13))
+    assert "3.14" not in supported and "3.9" not in supported
+
+
+def test_every_version_check_accepts_python_3_10_to_3_13():
+    """The Makefile, .ci/run, pyproject.toml and the README name the same Pythons (TensorFlow 2.21 has wheels for them)."""
+    for name in ("Makefile", ".ci/run"):
+        text = (ROOT / name).read_text()
+        checks = re.findall(r"\(3, (\d+)\) <= sys\.version_info\[:2\] <= \(3, (\d+)\)", text)
+        assert checks and set(checks) == {("10", "13")}, f"{name}: {checks}"
+    assert "python3.13" in (ROOT / ".ci/run").read_text()
+    assert "Python 3.10, 3.11, 3.12 or 3.13" in (ROOT / "README.md").read_text()

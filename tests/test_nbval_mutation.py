@@ -136,23 +136,121 @@ def _write_stderr_notebook(path: Path):
     nbformat.write(new_notebook(cells=[cell], metadata={"kernelspec": kernelspec}), path)
 
 
-def test_project_settings_hide_volatile_text_and_stderr_but_a_changed_metric_fails(tmp_path):
-    """nbval with the options of `make test-notebooks` (sanitize file, ``-p tests.conftest``)."""
-    shutil.copy(TINY, tmp_path / "tiny_unchanged.ipynb")
-    shutil.copy(TINY, tmp_path / "tiny_printed_metric.ipynb")
-    _mutate(tmp_path / "tiny_printed_metric.ipynb", "accuracy: 0.492", "accuracy: 0.493", "stream")
-    shutil.copy(TINY, tmp_path / "tiny_result_metric.ipynb")
-    _mutate(tmp_path / "tiny_result_metric.ipynb", "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
-    _write_stderr_notebook(tmp_path / "logs_to_stderr.ipynb")
+# Every notebook below runs with the options of `make test-notebooks` (sanitize file,
+# ``-p tests.conftest``), all in one nbval run: each test builds its notebooks into
+# the shared folder and checks the outcome of its own.
 
-    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
-
-    assert outcome == {
+def _with_project_settings_notebooks(folder: Path) -> dict[str, str]:
+    shutil.copy(TINY, folder / "tiny_unchanged.ipynb")
+    shutil.copy(TINY, folder / "tiny_printed_metric.ipynb")
+    _mutate(folder / "tiny_printed_metric.ipynb", "accuracy: 0.492", "accuracy: 0.493", "stream")
+    shutil.copy(TINY, folder / "tiny_result_metric.ipynb")
+    _mutate(folder / "tiny_result_metric.ipynb", "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
+    _write_stderr_notebook(folder / "logs_to_stderr.ipynb")
+    return {
         "tiny_unchanged.ipynb": "passed",  # step time, elapsed time, address differ on every run: sanitized
         "tiny_printed_metric.ipynb": "failed",  # a metric changed in printed text
         "tiny_result_metric.ipynb": "failed",  # a metric changed in a cell's value
         "logs_to_stderr.ipynb": "passed",  # stderr is not compared (tests/conftest.py)
     }
+
+
+def _stamp(path: Path, machine: str):
+    nb = json.loads(path.read_text())
+    nb["metadata"]["numeric_fingerprint"] = machine
+    path.write_text(json.dumps(nb, indent=1))
+
+
+def _small_change_here_and_elsewhere_notebooks(folder: Path) -> dict[str, str]:
+    from fingerprint import fingerprint  # tools/fingerprint.py (on the path: tests/conftest.py)
+
+    here = folder / "tiny_stored_here.ipynb"
+    shutil.copy(TINY, here)
+    _stamp(here, fingerprint())
+    _mutate(here, "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
+    elsewhere = folder / "tiny_stored_elsewhere.ipynb"
+    shutil.copy(TINY, elsewhere)
+    _stamp(elsewhere, "x86_64-0000000000000000")
+    _mutate(elsewhere, "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
+    return {"tiny_stored_here.ipynb": "failed", "tiny_stored_elsewhere.ipynb": "passed"}
+
+
+def _failing_cell_elsewhere_notebooks(folder: Path) -> dict[str, str]:
+    broken = folder / "broken_elsewhere.ipynb"
+    nb = json.loads(TINY.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code[-1]["source"] = "assert False, 'a claim that does not hold'"
+    nb["metadata"]["numeric_fingerprint"] = "x86_64-0000000000000000"
+    broken.write_text(json.dumps(nb, indent=1))
+    return {"broken_elsewhere.ipynb": "failed"}
+
+
+LESSON_CELL = """\
+accuracy_by_breed = {"tabby": 0.94, "siamese": 0.947, "persian": 0.107}
+print(f"seen breeds: 0.982   Persians: {accuracy_by_breed['persian']:.3f}   wrong: 158 of 1500")
+accuracy_by_breed"""
+
+
+def _write_lesson_notebook(path: Path, fingerprint_stamp: str):
+    """Outputs like notebook 03's (per-breed accuracies, a printed summary), stored as the code gives them."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    cell = new_code_cell(LESSON_CELL, execution_count=1, outputs=[
+        new_output("stream", name="stdout", text="seen breeds: 0.982   Persians: 0.107   wrong: 158 of 1500\n"),
+        new_output("execute_result", data={"text/plain": "{'tabby': 0.94, 'siamese': 0.947, 'persian': 0.107}"},
+                   execution_count=1),
+    ])
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    metadata = {"kernelspec": kernelspec, "numeric_fingerprint": fingerprint_stamp}
+    nbformat.write(new_notebook(cells=[cell], metadata=metadata), path)
+
+
+def _lesson_elsewhere_notebooks(folder: Path) -> dict[str, str]:
+    foreign = "x86_64-0000000000000000"
+    mutations = {
+        "unchanged": [],
+        "accuracy_0_5": [("Persians: 0.107", "Persians: 0.5", "stream"), ("'persian': 0.107", "'persian': 0.5", "execute_result")],
+        "breed_renamed": [("'persian': 0.107", "'sphynx': 0.107", "execute_result")],
+        "word_changed": [("seen breeds:", "all breeds:", "stream")],
+        "small_change": [("Persians: 0.107", "Persians: 0.110", "stream"), ("'siamese': 0.947", "'siamese': 0.944", "execute_result"),
+                         ("158 of 1500", "163 of 1500", "stream")],
+    }
+    for name, changes in mutations.items():
+        path = folder / f"lesson_{name}.ipynb"
+        _write_lesson_notebook(path, foreign)
+        for old, new, kind in changes:
+            _mutate(path, old, new, kind)
+    return {
+        "lesson_unchanged.ipynb": "passed",
+        "lesson_accuracy_0_5.ipynb": "failed",
+        "lesson_breed_renamed.ipynb": "failed",
+        "lesson_word_changed.ipynb": "failed",
+        "lesson_small_change.ipynb": "passed",
+    }
+
+
+BUILDERS = {
+    "project_settings": _with_project_settings_notebooks,
+    "small_change": _small_change_here_and_elsewhere_notebooks,
+    "failing_cell": _failing_cell_elsewhere_notebooks,
+    "lesson_elsewhere": _lesson_elsewhere_notebooks,
+}
+
+
+@pytest.fixture(scope="module")
+def with_project_settings(tmp_path_factory):
+    """``{builder: (expected, outcome)}`` after one nbval run over every builder's notebooks."""
+    folder = tmp_path_factory.mktemp("nbval_project_settings")
+    expected = {name: build(folder) for name, build in BUILDERS.items()}
+    outcome = _run_nbval(folder, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
+    return {name: (wanted, {nb: outcome.get(nb) for nb in wanted}) for name, wanted in expected.items()}
+
+
+def test_project_settings_hide_volatile_text_and_stderr_but_a_changed_metric_fails(with_project_settings):
+    """nbval with the options of `make test-notebooks` (sanitize file, ``-p tests.conftest``)."""
+    expected, outcome = with_project_settings["project_settings"]
+    assert outcome == expected
 
 
 def test_without_project_settings_the_same_notebooks_fail(tmp_path):
@@ -162,43 +260,44 @@ def test_without_project_settings_the_same_notebooks_fail(tmp_path):
     assert _run_nbval(tmp_path) == {"tiny_unchanged.ipynb": "failed", "logs_to_stderr.ipynb": "failed"}
 
 
-def _stamp(path: Path, machine: str):
-    nb = json.loads(path.read_text())
-    nb["metadata"]["numeric_fingerprint"] = machine
-    path.write_text(json.dumps(nb, indent=1))
-
-
-def test_outputs_are_compared_only_where_they_were_stored_on_a_machine_that_computes_alike(tmp_path):
-    """A changed metric fails on the machine whose fingerprint the notebook carries; elsewhere the cells still run.
+def test_a_small_change_fails_where_stored_here_and_passes_within_tolerance_elsewhere(with_project_settings):
+    """A changed metric fails on the machine whose fingerprint the notebook carries; elsewhere 0.001 is within tolerance.
 
     The fingerprint (tools/fingerprint.py) tells whether this machine's floating
-    point matches the one that stored the outputs; if not, comparing trained
-    numbers would only report the CPU (see tests/conftest.py).
+    point matches the one that stored the outputs; if not, numbers are compared
+    within the tolerance stated in tests/conftest.py.
     """
-    from fingerprint import fingerprint  # tools/fingerprint.py (on the path: tests/conftest.py)
-
-    here = tmp_path / "tiny_stored_here.ipynb"
-    shutil.copy(TINY, here)
-    _stamp(here, fingerprint())
-    _mutate(here, "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
-    elsewhere = tmp_path / "tiny_stored_elsewhere.ipynb"
-    shutil.copy(TINY, elsewhere)
-    _stamp(elsewhere, "x86_64-0000000000000000")
-    _mutate(elsewhere, "'mean_score': 0.496", "'mean_score': 0.497", "execute_result")
-
-    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
-
-    assert outcome == {"tiny_stored_here.ipynb": "failed", "tiny_stored_elsewhere.ipynb": "passed"}
+    expected, outcome = with_project_settings["small_change"]
+    assert outcome == expected
 
 
-def test_a_failing_cell_fails_even_where_outputs_are_not_compared(tmp_path):
-    broken = tmp_path / "broken_elsewhere.ipynb"
-    nb = json.loads(TINY.read_text())
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    code[-1]["source"] = "assert False, 'a claim that does not hold'"
-    nb["metadata"]["numeric_fingerprint"] = "x86_64-0000000000000000"
-    broken.write_text(json.dumps(nb, indent=1))
+def test_a_failing_cell_fails_even_where_outputs_are_compared_within_tolerance(with_project_settings):
+    expected, outcome = with_project_settings["failing_cell"]
+    assert outcome == expected
 
-    outcome = _run_nbval(tmp_path, "-p", "tests.conftest", "--nbval-sanitize-with", str(SANITIZE), cwd=ROOT)
 
-    assert outcome == {"broken_elsewhere.ipynb": "failed"}
+def test_outputs_stored_on_another_machine_are_still_compared(with_project_settings):
+    """The probe: off the storing machine a stored 0.107 changed to 0.5 passed, because nothing was compared.
+
+    With a foreign fingerprint: a different number fails, a different breed name
+    fails, a different word fails, a difference of 0.003 (or 5 of 1,500) passes.
+    (tests/conftest.py states the tolerance.)
+    """
+    expected, outcome = with_project_settings["lesson_elsewhere"]
+    assert outcome == expected
+
+
+@pytest.mark.parametrize("stored, computed, same", [
+    ("Persians: 0.107", "Persians: 0.110", True), ("Persians: 0.107", "Persians: 0.5", False),
+    ("{'persian': 0.107}", "{'sphynx': 0.107}", False), ("158 of 1500 wrong", "163 of 1500 wrong", True),
+    ("158 of 1500 wrong", "158 of 1499 wrong", True), ("epoch 1/5", "epoch 1/6", False), ("(40, 40, 3)", "(48, 48, 3)", False),
+    ("(64, 2) → (64, 3)", "(64, 2) → (64, 2)", False), ("on the 134 pictures 88 % sure", "on the 129 pictures 87 % sure", True),
+    ("2 of 300 (1 %)", "9 of 300 (3 %)", True), ("2 of 300", "30 of 300", False), ("Persians: 0.107", "Persians: 0.210", False),
+    ("confusion [[593, 4, 3], [7, 734, 9]]", "confusion [[594, 1, 5], [8, 738, 4]]", True),
+    ("40x40 px", "48x48 px", False), ("[0.1, 0.2]", "[0.1, 0.2, 0.3]", False), ("sha256 ba52129419a732b9…", "sha256 d15bfefb0761737a…", True),
+    ("loss -0.01", "loss 0.01", True), ("60,642 params", "60,642 params", True),
+])
+def test_what_within_tolerance_means(stored, computed, same):
+    from conftest import agree_within_tolerance  # tests/conftest.py
+
+    assert agree_within_tolerance(stored, computed) is same

@@ -277,3 +277,61 @@ def test_data_module_command_line_usage():
     done = subprocess.run([sys.executable, "-m", "helpers.data", "download"], capture_output=True, text=True,
                           cwd=data.ROOT, timeout=60)
     assert done.returncode == 1 and "usage: python -m helpers.data download oxford-pets" in done.stderr
+
+
+@pytest.fixture
+def python_without_tar_filter(monkeypatch):
+    """Python as on Debian 12 (3.11.2): no tarfile.data_filter, and extractall(filter=...) is a TypeError."""
+    monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    original = tarfile.TarFile.extractall
+
+    def extractall(self, path=".", members=None, *, numeric_owner=False, **kwargs):
+        if kwargs:
+            raise TypeError(f"extractall() got an unexpected keyword argument {next(iter(kwargs))!r}")
+        return original(self, path, members, numeric_owner=numeric_owner)
+
+    monkeypatch.setattr(tarfile.TarFile, "extractall", extractall)
+
+
+def test_unpacks_where_python_has_no_tar_filter(mirror, tmp_path, python_without_tar_filter):
+    """The probe: extractall(filter="data") raised TypeError on Python 3.11.2, after the whole download."""
+    where, archives = mirror
+    root = tmp_path / "oxford"
+    oxford.download(root, mirrors=[where.as_uri() + "/"], archives=archives, progress=False)
+    assert oxford.is_downloaded(root, archives)
+
+
+def _evil_tar(path: Path, kind: str) -> None:
+    with tarfile.open(path, "w:gz") as tar:
+        info = tarfile.TarInfo("annotations/list.txt")
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b"x 1\n"))
+        bad = tarfile.TarInfo({"dotdot": "annotations/../../escaped.txt", "absolute": "/tmp/escaped.txt"}.get(kind, "annotations/bad"))
+        if kind == "symlink":
+            bad.type, bad.linkname = tarfile.SYMTYPE, "../../../etc/passwd"
+        elif kind == "hardlink":
+            bad.type, bad.linkname = tarfile.LNKTYPE, "/etc/passwd"
+        elif kind == "device":
+            bad.type = tarfile.CHRTYPE
+        else:
+            bad.size = 4
+        tar.addfile(bad, io.BytesIO(b"evil") if bad.isfile() else None)
+
+
+@pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlink", "hardlink", "device"])
+@pytest.mark.parametrize("filter_available", [True, False], ids=["with-filter", "without-filter"])
+def test_an_archive_that_writes_outside_its_folder_is_refused(tmp_path, monkeypatch, kind, filter_available):
+    if not filter_available:
+        python_without_tar_filter.__wrapped__(monkeypatch)
+    archive = tmp_path / "annotations.tar.gz"
+    _evil_tar(archive, kind)
+    root = tmp_path / "deep" / "oxford"
+    root.mkdir(parents=True)
+    if kind == "absolute" and filter_available:  # Python's filter strips the leading "/": the file stays inside
+        oxford._unpack(archive, root)
+        assert (root / "tmp" / "escaped.txt").is_file()
+        return
+    with pytest.raises(oxford.DataNotAvailable, match="could not be unpacked"):
+        oxford._unpack(archive, root)
+    assert not (tmp_path / "deep" / "escaped.txt").exists() and not (tmp_path / "escaped.txt").exists()
+    assert list(root.iterdir()) == []  # nothing of it kept

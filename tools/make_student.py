@@ -26,11 +26,20 @@ becomes a stub::
   series, with their outputs, are the solution copies.
 - A first cell says that this is the student copy and where the solutions are.
 
+Nothing a student made is lost. ``notebooks/student/.make_student.json``
+records the SHA-256 of every copy this script wrote (commit it with the
+copies). A copy is replaced only while it is still exactly what was written
+(without a record: while it has no outputs, no execution counts and every
+exercise still has its stub). A copy that was answered, run or edited is
+kept as it is, and the new copy is written beside it as ``NAME.new.ipynb``
+(``NAME.new-2.ipynb`` ...); the script says so.
+
 ``--check`` builds the copies in memory and compares them with the files in
 ``notebooks/student/`` (as notebooks, ignoring JSON formatting); a copy that is
-missing, different or left over from a removed notebook is reported.
-``tests/test_student_copies.py`` runs it, so `make test` fails until
-``make student`` has been run after a notebook changed.
+missing, or made by this script and out of date, is reported (``make student``
+then fixes it without touching anyone's work). Copies changed by hand are
+only mentioned. ``tests/test_student_copies.py`` runs it, so `make test` fails
+until ``make student`` has been run after a notebook changed.
 """
 
 from __future__ import annotations
@@ -38,6 +47,8 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -48,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
 STUDENT_DIR = NOTEBOOKS_DIR / "student"
 
+RECORD_NAME = ".make_student.json"  # in the student folder: SHA-256 of each copy this script wrote
 BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
 HEADER_ID = "student-copy"
 HEADER = """\
@@ -243,42 +255,138 @@ def _normalized(nb) -> str:
     return nbformat.writes(nb)
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_record(student_dir: Path = STUDENT_DIR) -> dict[str, str]:
+    """File name -> SHA-256 of what this script last wrote there (empty when there is no record)."""
+    try:
+        written = json.loads((student_dir / RECORD_NAME).read_text(encoding="utf-8")).get("written", {})
+        return {str(k): str(v) for k, v in written.items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _write_record(record: dict[str, str], student_dir: Path) -> None:
+    text = json.dumps({"about": "SHA-256 of the student copies tools/make_student.py wrote; it replaces only these.",
+                       "written": dict(sorted(record.items()))}, indent=1) + "\n"
+    tmp = student_dir / (RECORD_NAME + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(student_dir / RECORD_NAME)
+
+
+def _looks_generated(path: Path) -> bool:
+    """A copy as this script writes it: no outputs, no execution counts, every exercise still a stub."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - unreadable: someone's, keep it
+        return False
+    if not nb.cells or nb.cells[0].get("id") != HEADER_ID:
+        return False
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.outputs or cell.execution_count is not None:
+            return False
+        if "exercise" in _tags(cell) and "raise NotImplementedError(" not in cell.source:
+            return False
+    return True
+
+
+def untouched(path: Path, record: dict[str, str]) -> bool:
+    """True when the copy at ``path`` is still what this script wrote (so replacing it loses nothing)."""
+    if path.name in record:
+        return _sha256(path.read_bytes()) == record[path.name]
+    return _looks_generated(path)
+
+
+def _in_sync(target: Path, nb) -> bool:
+    """The copy at ``target`` is the notebook ``nb`` (compared as notebooks, ignoring JSON formatting)."""
+    try:
+        return _normalized(nbformat.read(target, as_version=4)) == _normalized(nb)
+    except Exception:  # noqa: BLE001 - unreadable: not in sync
+        return False
+
+
+def _is_new_copy(name: str) -> bool:
+    return re.search(r"\.new(-\d+)?\.ipynb$", name) is not None
+
+
 def out_of_date(expected: dict[Path, nbformat.NotebookNode] | None = None, student_dir: Path = STUDENT_DIR) -> list[str]:
-    """What differs between notebooks/student/ and the copies the notebooks give (empty: in sync)."""
+    """What ``make student`` has to do in notebooks/student/ (empty: in sync). Copies changed by hand are not listed."""
     expected = expected_copies() if expected is None else expected
+    record = read_record(student_dir)
     problems = []
     for path, nb in expected.items():
         target = student_dir / path.name
         if not target.exists():
             problems.append(f"{target.name}: missing")
             continue
-        try:
-            stored = nbformat.read(target, as_version=4)
-        except Exception as error:  # noqa: BLE001 - any unreadable file is out of date
-            problems.append(f"{target.name}: unreadable ({error})")
+        if _in_sync(target, nb):
             continue
-        if _normalized(stored) != _normalized(nb):
+        if untouched(target, record):
             problems.append(f"{target.name}: differs from what its notebook gives")
     wanted = {path.name for path in expected}
     for extra in sorted(student_dir.glob("*.ipynb")):
-        if extra.name not in wanted:
-            problems.append(f"{extra.name}: no notebook of the series has this name any more (delete it)")
+        if extra.name not in wanted and not _is_new_copy(extra.name) and extra.name in record and untouched(extra, record):
+            problems.append(f"{extra.name}: no notebook of the series has this name any more (make student removes it)")
     return problems
 
 
+def changed_by_hand(expected: dict[Path, nbformat.NotebookNode] | None = None, student_dir: Path = STUDENT_DIR) -> list[str]:
+    """The copies someone answered, ran or edited since this script wrote them (``make student`` keeps them)."""
+    expected = expected_copies() if expected is None else expected
+    record = read_record(student_dir)
+    found = []
+    for path, nb in expected.items():
+        target = student_dir / path.name
+        if target.exists() and not _in_sync(target, nb) and not untouched(target, record):
+            found.append(target.name)
+    return found
+
+
+def _beside(target: Path, record: dict[str, str]) -> Path:
+    """Where the new copy goes when ``target`` holds someone's work: NAME.new.ipynb, or NAME.new-2.ipynb, ..."""
+    for n in range(1, 1000):
+        candidate = target.with_name(f"{target.stem}.new{'' if n == 1 else f'-{n}'}.ipynb")
+        if not candidate.exists() or untouched(candidate, record):
+            return candidate
+    raise RuntimeError(f"too many new copies beside {target}; remove some of the .new files")
+
+
 def write_copies(expected: dict[Path, nbformat.NotebookNode] | None = None, student_dir: Path = STUDENT_DIR) -> list[Path]:
-    """Write the student copies that changed; returns the paths written."""
+    """Write the student copies that changed; returns the paths written.
+
+    A copy is replaced only if it is still what this script wrote
+    (:func:`untouched`); otherwise it is kept, and the new copy is written
+    beside it (``NAME.new.ipynb``). Copies of notebooks that no longer exist
+    are removed only if nobody changed them.
+    """
     expected = expected_copies() if expected is None else expected
     student_dir.mkdir(parents=True, exist_ok=True)
+    record = read_record(student_dir)
     written = []
     for path, nb in expected.items():
         target = student_dir / path.name
         text = _normalized(nb)
         if target.exists() and target.read_text(encoding="utf-8") == text:
+            record.setdefault(target.name, _sha256(text.encode("utf-8")))
             continue
         nbformat.validate(nb)
+        if target.exists() and not untouched(target, record):
+            target = _beside(target, record)
+            if target.exists() and target.read_text(encoding="utf-8") == text:
+                continue
         target.write_text(text, encoding="utf-8")
+        record[target.name] = _sha256(target.read_bytes())
         written.append(target)
+    wanted = {path.name for path in expected}
+    for extra in sorted(student_dir.glob("*.ipynb")):
+        if extra.name not in wanted and not _is_new_copy(extra.name) and extra.name in record and untouched(extra, record):
+            extra.unlink()
+            del record[extra.name]
+    _write_record(record, student_dir)
     return written
 
 
@@ -300,21 +408,27 @@ def main(argv=None) -> int:
         return 1
     if args.check:
         problems = out_of_date(expected)
+        for name in changed_by_hand(expected):
+            print(f"note: {name} was changed since make student wrote it (someone's work): it is kept, "
+                  f"and make student writes the new copy beside it.", file=sys.stderr)
         if problems:
             print(f"{_shown(STUDENT_DIR)}/ is out of date:", file=sys.stderr)
             for problem in problems:
                 print(f"  {problem}", file=sys.stderr)
-            print("Run  make student  (python tools/make_student.py) and commit notebooks/student/.", file=sys.stderr)
+            print("Run  make student  (python tools/make_student.py): it replaces only copies nobody changed, "
+                  "and commit notebooks/student/.", file=sys.stderr)
             return 1
         print(f"{_shown(STUDENT_DIR)}/ is up to date ({len(expected)} notebooks).")
         return 0
     written = write_copies(expected)
     for path in written:
-        print(f"wrote {_shown(path)}")
-    stale = [p for p in out_of_date(expected) if p.endswith("(delete it)")]
-    for problem in stale:
-        print(f"note: {problem}", file=sys.stderr)
-    print(f"{len(expected)} student copies in {_shown(STUDENT_DIR)}/ ({len(written)} changed).")
+        if _is_new_copy(path.name):
+            kept = path.with_name(re.sub(r"\.new(-\d+)?\.ipynb$", ".ipynb", path.name))
+            print(f"kept {_shown(kept)}: it was changed since make student wrote it (answered, run or edited), "
+                  f"so the new copy went beside it: {_shown(path)}")
+        else:
+            print(f"wrote {_shown(path)}")
+    print(f"{len(expected)} student copies in {_shown(STUDENT_DIR)}/ ({len(written)} written).")
     return 0
 
 
