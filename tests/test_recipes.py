@@ -83,13 +83,33 @@ def test_learning_curve_shape_and_bad_sizes():
 def test_persian_variants_change_only_what_they_say():
     course = lesson.Lesson("toy", quick=True)
     variants = recipes.persian_variants(course, n=3)
-    assert list(variants) == ["as drawn", "short fur", "cat ears", "short fur and cat ears"]
+    assert list(variants) == ["as drawn", "short fur", "cat ears", "short fur and cat ears", "cat colours", "cat-sized head and body"]
     images = {k: v.images for k, v in variants.items()}
     assert all(v.shape == (3, course.image_size, course.image_size, 3) for v in images.values())
-    assert not np.array_equal(images["as drawn"], images["short fur"])
-    assert not np.array_equal(images["as drawn"], images["cat ears"])
+    for name in list(variants)[1:]:
+        assert not np.array_equal(images["as drawn"], images[name]), name
+    assert np.array_equal(variants["as drawn"].images, course.load("test", breeds="persian").images[:3])  # the test Persians
     again = recipes.persian_variants(course, n=3)  # the looks are put back after each drawing
     assert np.array_equal(again["as drawn"].images, images["as drawn"])
+
+
+def test_cat_colours_swap_only_the_coat():
+    course = lesson.Lesson("toy", quick=True)
+    variants = recipes.persian_variants(course, n=4)
+    drawn, recoloured = variants["as drawn"].images.astype(int), variants["cat colours"].images.astype(int)
+    background = (np.abs(drawn - recoloured).sum(axis=-1) == 0).mean()
+    assert background > 0.3  # the scene around the animal is the same pixels
+
+
+def test_long_haired_cats_are_the_same_cats_with_long_fur():
+    course = lesson.Lesson("toy", quick=True)
+    short, long = recipes.long_haired_cats(course, n=2)
+    assert list(short.breed_counts()) == list(long.breed_counts()) == course.cat_breeds
+    assert set(short.classes) == set(long.classes) == {"cat"}
+    assert np.array_equal(short.images[:2], course.load("test", breeds=course.cat_breeds[0]).images[:2])
+    assert not np.array_equal(short.images, long.images)
+    with pytest.raises(ValueError, match="DATA_SOURCE"):
+        recipes.long_haired_cats(type("Photos", (), {"source": "folder"})())
 
 
 def test_rehearsal_set_holds_every_breed_and_extra_hard_negatives():
