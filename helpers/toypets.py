@@ -8,15 +8,15 @@ thousand pictures take about a second.
 What tells a cat from a dog here is what tells them apart in life: cats have
 upright, pointed ears and a flat face; dogs have floppy ears and a snout with a
 big nose. But the breeds are chosen with a catch: every cat the first model
-trains on is short-haired with big pointed ears, and some dogs are fluffy. So
-"big pointed ears and short fur" is an easy (and wrong) rule for "cat" — and
-the fluffy **Persian**, with its small ears half hidden in fur and never shown
-in the first training, falls right into it. Its coat colours (black, red,
-cream, chocolate) are all dog colours too: on a long coat the first model has
-only ever seen them on dogs, so the trap works whatever the seed (checked on
-seeds 0-5). Notebook 03 shows this on purpose, and redraws the same Persians
-with short fur and cat ears (:func:`looks`) to find out which cue the model
-uses.
+trains on is short-haired with big pointed ears, and some dogs are fluffy,
+in black, red, cream and chocolate. The **Persian**, never shown in the first
+training, is a flat-faced cat with a long coat, a collar of fur and small ears,
+in exactly those dog colours: every cue that separated the training cats from
+the training dogs, except its face, points to "dog". Notebook 03 shows that on
+purpose, and redraws the same animals one change at a time (:func:`looks`):
+short fur, cat ears, cat-only colours, a cat's size, and known cats with long fur.
+``make bench`` checks on seeds 0-9 that the first model then calls most
+Persians dogs, and that a few Persians fix it.
 
 Introduced in notebook 01.
 """
