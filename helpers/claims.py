@@ -25,6 +25,8 @@ measured numbers and says why they are not checked. Introduced in notebook 01.
 
 from __future__ import annotations
 
+import numbers
+
 DEFAULT_SEED = 0  # the seed the stored notebooks are run with
 
 
@@ -77,6 +79,6 @@ class Claims:
 
 
 def _show(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):  # also NumPy's floats
+        return f"{float(value):.3f}"
     return str(value)

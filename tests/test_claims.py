@@ -52,3 +52,12 @@ def test_nothing_is_asserted_where_the_claims_do_not_apply(capsys):
     assert claims.report() == {}
     out = capsys.readouterr().out
     assert "QUICK mode: not checked." in out and "(not checked) the Persians fail: 0.900 ≤ 0.400" in out
+
+
+def test_numpy_numbers_print_rounded(capsys):
+    import numpy as np
+
+    claims = Claims(Course())
+    claims.below("less sure", np.float32(0.90432906), np.float64(0.9739312))
+    claims.report()
+    assert "(0.904 < 0.974)" in capsys.readouterr().out
