@@ -36,6 +36,7 @@ class Claims:
     def __init__(self, course):
         self.course = course
         self.results: list[tuple[str, bool, str, str | None]] = []  # (claim, holds, the numbers, why it may not)
+        self.held: dict[str, bool] = {}
 
     def holds(self, claim: str, ok, numbers: str = "", why: str | None = None) -> bool:
         """Record ``claim``; ``ok`` says whether it holds, ``numbers`` shows the evidence."""
@@ -54,11 +55,15 @@ class Claims:
         """``claim`` holds when ``value < bar``."""
         return self.holds(claim, value < bar, f"{_show(value)} < {_show(bar)}", why)
 
-    def report(self) -> dict[str, bool]:
+    def report(self) -> None:
         """Print one line per claim; stop with an ``AssertionError`` if a claim of the lesson failed.
 
-        Returns ``{claim: holds}``.
+        Afterwards ``self.held`` is ``{claim: holds}`` (empty where the claims are not checked).
+        Returns nothing, so the cell shows only the printed lines.
         """
+        self.held = self._check()
+
+    def _check(self) -> dict[str, bool]:
         course = self.course
         if not course.checks_claims:
             print(course.why_no_claims)
