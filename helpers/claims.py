@@ -67,12 +67,12 @@ class Claims:
         course = self.course
         if not course.checks_claims:
             print(course.why_no_claims)
-            for claim, _, numbers, _ in self.results:
-                print(f"  (not checked) {claim}: {numbers}" if numbers else f"  (not checked) {claim}")
+            for claim, _, evidence, _ in self.results:
+                print(f"  (not checked) {claim}: {evidence}" if evidence else f"  (not checked) {claim}")
             return {}
         failed, unlucky = [], []
-        for claim, ok, numbers, why in self.results:
-            print(f"  {'✓' if ok else '✗'} {claim}" + (f"  ({numbers})" if numbers else ""))
+        for claim, ok, evidence, why in self.results:
+            print(f"  {'✓' if ok else '✗'} {claim}" + (f"  ({evidence})" if evidence else ""))
             if not ok:
                 (unlucky if why is not None and course.seed != DEFAULT_SEED else failed).append((claim, why))
         for claim, why in unlucky:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .sharing import sha256_of
 from .toypets import DEFAULT_SIZE
 
 FILTERS = (16, 32, 64, 64)  # filters of conv1 ... conv4; each block halves the picture size
@@ -156,14 +157,6 @@ def record_path(path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def _sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _replace_atomically(path: Path, write) -> None:
     """Call ``write(temporary_path)``, then rename the result to ``path``: readers see the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +180,7 @@ def write_record(path, record: dict) -> dict:
     plain ``model.save(path)``; :func:`save` does both. Introduced in notebook 02.
     """
     path = Path(path)
-    written = dict(record, model_file_sha256=_sha256(path))
+    written = dict(record, model_file_sha256=sha256_of(path))
     text = json.dumps(written, indent=1, sort_keys=True) + "\n"
     _replace_atomically(record_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return written

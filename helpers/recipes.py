@@ -189,13 +189,13 @@ def long_haired_cats(course, n: int = 50) -> tuple:
     if course.source != "toy":
         raise ValueError("long-haired versions of the cats are drawn by the toy-pet generator; set DATA_SOURCE = 'toy'.")
     seed = course.seed + data._SPLIT_SEED_OFFSET["test"]
-    parts = {False: [], True: []}
-    for breed in course.cat_breeds:
-        for fluffy in (False, True):
-            images = toypets.draw_many(breed, n, seed=seed, size=course.image_size, fluffy=fluffy)
-            parts[fluffy].append(data.PetImages(images, ["cat"] * n, [breed] * n, "toy"))
-    join = lambda sets: sets[0] if len(sets) == 1 else sum(sets[1:], sets[0])  # noqa: E731
-    return join(parts[False]), join(parts[True])
+    breeds = course.cat_breeds
+
+    def draw(fluffy):
+        images = np.concatenate([toypets.draw_many(b, n, seed=seed, size=course.image_size, fluffy=fluffy) for b in breeds])
+        return data.PetImages(images, ["cat"] * len(images), np.repeat(breeds, n), "toy")
+
+    return draw(False), draw(True)
 
 
 def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None, model=None):

@@ -48,7 +48,7 @@ def test_the_record_says_how_the_model_was_made(course, capsys):
     for key in ("source", "data_dir", "data_files", "image_size", "classes", "seed", "generator_version"):
         assert key in record, key
     assert record["generator_version"] == toypets.GENERATOR_VERSION and record["image_size"] == course.image_size
-    assert record["model_file_sha256"] == models._sha256(path)
+    assert record["model_file_sha256"] == models.sha256_of(path)
     again, said = base(course, capsys)
     assert said == "" and again.get_weights()[0].tolist() == model.get_weights()[0].tolist()  # the saved one, silently
 

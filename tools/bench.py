@@ -127,24 +127,29 @@ def run_series(seed: int, notebooks) -> dict:
 
 
 def time_training(seed: int = 0) -> dict:
-    """Seconds and peak memory to train notebook 02's model (in a fresh process, so the memory is its own)."""
-    code = (
-        "import json, resource, sys, time\n"
-        f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "from helpers.setup import setup_tensorflow\n"
-        f"setup_tensorflow({seed})\n"
-        "from helpers import lesson, models, recipes\n"
-        f"course = lesson.Lesson('toy', seed={seed})\n"
-        "train, val = course.load('train'), course.load('val')\n"
-        "model = models.make_cnn(2, course.image_size, seed=course.seed)\n"
-        "start = time.perf_counter()\n"
-        "import contextlib, io\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    recipes.train_base(model, train, val, course)\n"
-        "print(json.dumps({'train_seconds': time.perf_counter() - start,\n"
-        "                  'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    """Seconds and peak memory to train notebook 02's model with ``recipes.train_base`` (run in a fresh process)."""
+    import contextlib
+    import io
+    import resource
+
+    from helpers.setup import setup_tensorflow
+
+    setup_tensorflow(seed)
+    from helpers import lesson, models, recipes
+
+    course = lesson.Lesson("toy", seed=seed)
+    train, val = course.load("train"), course.load("val")
+    model = models.make_cnn(2, course.image_size, seed=course.seed)
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):  # the epoch lines
+        recipes.train_base(model, train, val, course)
+    return {"train_seconds": time.perf_counter() - start,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def time_training_in_subprocess(seed: int) -> dict:
+    """:func:`time_training` in its own process, so the memory it reports is the training's alone."""
+    result = subprocess.run([sys.executable, __file__, "--time-training", str(seed)], capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
         raise SystemExit(f"timing the training failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -168,7 +173,7 @@ def verdict(key: str, value: float) -> str:
     return f"{'ok ' if ok else 'MISS'} ({op} {bar})"
 
 
-def measure(runs: dict, seed: int, name: str, notebook: str, key):
+def measure(runs: dict, seed: int, notebook: str, key):
     run = runs[seed].get(notebook, {})
     if "measured" not in run:
         return None
@@ -179,7 +184,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(10)))
     parser.add_argument("--notebooks", nargs="*", default=[], help="name prefixes such as 03 (default: all, in order)")
+    parser.add_argument("--time-training", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.time_training is not None:
+        print(json.dumps(time_training(args.time_training)))
+        return 0
 
     from run_notebooks import find_notebooks
 
@@ -195,7 +204,7 @@ def main(argv=None) -> int:
     print()
     print(f"{'measure':<28}" + "".join(f"{'seed ' + str(s):>9}" for s in args.seeds) + f"{'min':>9}{'max':>9}  bar")
     for name, notebook, key in MEASURES:
-        values = [measure(runs, s, name, notebook, key) for s in args.seeds]
+        values = [measure(runs, s, notebook, key) for s in args.seeds]
         known = [v for v in values if v is not None]
         if not known:
             continue
@@ -241,7 +250,7 @@ def main(argv=None) -> int:
     print(f"  {'series':<40}{total:>8.1f} s  {'ok' if total <= 300 else 'MISS'} (<= 300 s)")
     summary.update(notebook_seconds=seconds, notebook_peak_rss_mb=memory, series_seconds=total)
 
-    training = time_training(args.seeds[0])
+    training = time_training_in_subprocess(args.seeds[0])
     summary["train_seconds"] = round(training["train_seconds"], 2)
     summary["peak_rss_mb"] = round(training["peak_rss_mb"], 1)
     summary["images_per_second"] = round(images_per_second(), 1)
@@ -249,7 +258,7 @@ def main(argv=None) -> int:
     for key in ("train_seconds", "peak_rss_mb", "images_per_second"):
         print(f"{key:<28}{summary[key]:>10.1f}  {verdict(key, summary[key])}")
     summary["per_seed"] = {
-        s: {name: (None if (v := measure(runs, s, name, nb, key)) is None else round(v, 3)) for name, nb, key in MEASURES}
+        s: {name: (None if (v := measure(runs, s, nb, key)) is None else round(v, 3)) for name, nb, key in MEASURES}
         for s in args.seeds
     }
     print("BENCH " + json.dumps(summary))
