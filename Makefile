@@ -51,7 +51,7 @@ install-test: $(TEST_INSTALLED) ## only install: the test extras (requirements-t
 test-unit: $(TEST_INSTALLED) ## unit tests, stored-notebook checks and the other tests in tests/
 	$(PY) -m pytest $(PYTEST_OPTIONS) tests
 
-test-notebooks: $(TEST_INSTALLED) ## strict nbval: run notebooks 01..06 and compare with their stored outputs
+test-notebooks: $(TEST_INSTALLED) ## strict nbval: run notebooks 01..07 and compare with their stored outputs
 	@if [ -z "$(SERIES)" ]; then echo "No notebooks found (notebooks/[0-9]*.ipynb): nothing to check." >&2; exit 1; fi
 	$(PY) -m pytest $(PYTEST_OPTIONS) $(NBVAL_OPTIONS) $(SERIES)
 

@@ -9,8 +9,8 @@ the head has to learn cats and dogs.
 The ImageNet weights (a few MB) come from the Keras cache (``~/.keras/models``
 or ``$KERAS_HOME/models``) or are downloaded once. Offline and not cached,
 :func:`try_backbone` returns a reason instead of a model, so a notebook can say
-so and carry on with our own model. Introduced in notebook 06 (and optional
-in 04-05 on real photos).
+so and carry on with our own model. Introduced in notebook 07 (and optional
+in 04-06 on real photos).
 """
 
 from __future__ import annotations
@@ -31,19 +31,19 @@ class WeightsNotAvailable(Exception):
     """The ImageNet weights are neither in the Keras cache nor downloadable now.
 
     ``str(error)`` says why and how to get them; a notebook can ``print(error)``.
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
 
 
 def weights_name(alpha: float = DEFAULT_ALPHA, image_size: int = DEFAULT_SIZE) -> str:
-    """The file name Keras uses for MobileNetV2's ImageNet weights without the top layer. Introduced in notebook 06."""
+    """The file name Keras uses for MobileNetV2's ImageNet weights without the top layer. Introduced in notebook 07."""
     return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{int(image_size)}_no_top.h5"
 
 
 def weights_path(alpha: float = DEFAULT_ALPHA, image_size: int = DEFAULT_SIZE) -> Path:
     """Where the weights file sits in the Keras cache (``$KERAS_HOME/models`` or ``~/.keras/models``).
 
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
     return home / "models" / weights_name(alpha, image_size)
@@ -81,7 +81,7 @@ def make_backbone(image_size: int = DEFAULT_SIZE, alpha: float = DEFAULT_ALPHA, 
     Takes images scaled to -1..1 (see :func:`make_transfer_model`, which does
     that) and gives a grid of features per image. Uses the Keras cache; if the
     file is missing it is downloaded when ``allow_download``. Raises
-    :class:`WeightsNotAvailable` when that fails. Introduced in notebook 06.
+    :class:`WeightsNotAvailable` when that fails. Introduced in notebook 07.
     """
     _check(image_size, alpha, weights)
     path = None
@@ -126,7 +126,7 @@ def try_backbone(image_size: int = DEFAULT_SIZE, alpha: float = DEFAULT_ALPHA, a
     For notebooks: ``base, why = backbone.try_backbone(96)``; if ``base`` is
     None, print ``why`` and carry on with our own model. The first line of
     ``why`` is the same on every computer; the lines after it give details.
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     try:
         return make_backbone(image_size, alpha, "imagenet", allow_download, timeout), ""
@@ -142,7 +142,7 @@ def make_transfer_model(backbone, num_classes: int = 2, name: str = "imagenet_tr
     copy, freeze and grow it. ``rescale`` maps 0..255 to -1..1, as MobileNetV2
     expects. The backbone is frozen (``trainable = False``) and always runs in
     inference mode, so its batch statistics stay as ImageNet taught them even
-    when it is unfrozen later for fine-tuning. Introduced in notebook 06.
+    when it is unfrozen later for fine-tuning. Introduced in notebook 07.
     """
     import keras
 

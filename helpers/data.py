@@ -155,7 +155,7 @@ class PetImages:
 
     @property
     def nbytes(self) -> int:
-        """Bytes the pixels take in memory (one byte per colour value). Introduced in notebook 06."""
+        """Bytes the pixels take in memory (one byte per colour value). Introduced in notebook 07."""
         return int(self.images.nbytes)
 
 

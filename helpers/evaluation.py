@@ -95,13 +95,13 @@ def accuracy_by_breed(model_or_proba, pets: PetImages, class_names=("cat", "dog"
 
 
 def accuracy_by_class(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> dict[str, float]:
-    """Accuracy for each class present in ``pets``. Introduced in notebook 05."""
+    """Accuracy for each class present in ``pets``. Introduced in notebook 06."""
     hits = predict_classes(model_or_proba, pets, class_names) == pets.classes
     return {c: float(np.mean(hits[pets.classes == c])) for c in class_names if np.any(pets.classes == c)}
 
 
 def confusion_matrix(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> np.ndarray:
-    """Counts: row = true class, column = predicted class. Introduced in notebook 05."""
+    """Counts: row = true class, column = predicted class. Introduced in notebook 06."""
     predicted = predict_classes(model_or_proba, pets, class_names)
     index = {c: i for i, c in enumerate(class_names)}
     unknown = sorted(set(pets.classes) - set(index))
@@ -137,3 +137,34 @@ def rounded(value, digits: int = 3):
     if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+def fix_report(model_or_proba, pets: PetImages, before: dict, new_breed: str, class_names=("cat", "dog")) -> dict:
+    """How a fine-tuning went, in the three numbers notebook 05 compares recipes by.
+
+    ``before`` is ``accuracy_by_breed`` of the model before fine-tuning. Returns
+    ``{"persians", "old_together", "worst_breed", "worst_breed_accuracy", "largest_drop"}``:
+    the new breed's accuracy, the mean over the old breeds (each has as many
+    test pictures), and the old breed that fell most, with its accuracy and its drop.
+    Introduced in notebook 05.
+    """
+    after = accuracy_by_breed(model_or_proba, pets, class_names)
+    old = [b for b in after if b != new_breed]
+    drops = {b: before[b] - after[b] for b in old}
+    worst = max(drops, key=drops.get)
+    return {
+        "persians": after[new_breed],
+        "old_together": float(np.mean([after[b] for b in old])),
+        "worst_breed": worst,
+        "worst_breed_accuracy": after[worst],
+        "largest_drop": drops[worst],
+    }
+
+
+def print_reports(reports: dict) -> None:
+    """Print :func:`fix_report` results as a table, one line per recipe. Introduced in notebook 05."""
+    width = max(len(name) for name in reports)
+    print(f"{'':<{width}}  Persians  old breeds together  worst old breed (its drop)")
+    for name, r in reports.items():
+        worst = f"{r['worst_breed']} {r['worst_breed_accuracy']:.3f} ({r['largest_drop']:+.3f})"
+        print(f"{name:<{width}}  {r['persians']:8.3f}  {r['old_together']:19.3f}  {worst}")

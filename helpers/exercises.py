@@ -227,34 +227,77 @@ def _confidence_when_wrong(value, probabilities=None, pets=None, breed="persian"
     )
 
 
-def _fluffy_dogs_without_them(value, before=None, **_):
-    """04 · Try it 2: the fluffy dogs' accuracy after fine-tuning on Persians with a rehearsal set without fluffy dogs.
+def _share_called_cat(value, model=None, pets=None, **_):
+    """04 · Try it 2: the share of all test pictures the Persians-only model calls "cat".
 
-    An experiment, not a single right number: any accuracy is accepted and
-    compared with ``before=`` (the fluffy dogs' accuracy before fine-tuning),
-    when given.
+    Needs ``model=`` (the model fine-tuned on Persians alone) and ``pets=``
+    (the test pictures); the right answer is worked out from them.
     """
+    from .evaluation import predict_classes
+
+    model, pets = _need({"model": model, "pets": pets}, "04-share-called-cat", "model", "pets")
+    number = _fraction(value, "`share_called_cat`")
+    if isinstance(number, Verdict):
+        return number
+    called_cat = predict_classes(model, pets) == "cat"
+    expected = float(np.mean(called_cat))
+    if _close(number, expected):
+        cats = float(np.mean(np.asarray(pets.classes) == "cat"))
+        return Verdict(
+            CORRECT,
+            f"it calls {_pct(expected)} of all test pictures cats, while only {_pct(cats)} of them are cats. "
+            "Answering one class for (almost) everything is a class collapse.",
+        )
+    if _close(number, 1 - expected):
+        return Verdict(WRONG, "that is the share called \"dog\". The exercise asks how often the answer is \"cat\".")
+    hits = predict_classes(model, pets) == np.asarray(pets.classes)
+    if _close(number, float(np.mean(hits))):
+        return Verdict(WRONG, "that is the accuracy (answers that are right). Count the answers that say \"cat\", right or wrong.")
+    cats = np.asarray(pets.classes) == "cat"
+    if cats.any() and _close(number, float(np.mean(called_cat[cats]))):
+        return Verdict(WRONG, "that counts only the true cats. Use every test picture, dogs included.")
+    return Verdict(WRONG, f"got {number:.3f}. Predict a class for every test picture with `trapped`, then take the share of \"cat\" answers.")
+
+
+def _fluffy_dogs_without_them(value, model=None, pets=None, fluffy_breeds=None, before=None, **_):
+    """05 · Try it 1: the fluffy dogs' accuracy after fine-tuning with a rehearsal set without fluffy dogs.
+
+    Needs ``model=`` (that fine-tuned model), ``pets=`` (the test pictures)
+    and ``fluffy_breeds=``; the right answer is worked out from them.
+    ``before=`` (the fluffy dogs' accuracy before fine-tuning) is compared with it.
+    """
+    from .evaluation import accuracy
+
+    model, pets, fluffy = _need({"model": model, "pets": pets, "fluffy_breeds": fluffy_breeds},
+                                "05-fluffy-dogs-without-them", "model", "pets", "fluffy_breeds")
     number = _fraction(value, "`fluffy_dogs_accuracy`")
     if isinstance(number, Verdict):
         return number
+    expected = accuracy(model, pets.where(breeds=list(fluffy)))
+    if not _close(number, expected):
+        if _close(number, accuracy(model, pets)):
+            return Verdict(WRONG, "that is the accuracy on every test picture. Keep only the fluffy dog breeds.")
+        dogs = pets.where(classes="dog")
+        if len(dogs) and _close(number, accuracy(model, dogs)):
+            return Verdict(WRONG, "that is the accuracy on all dogs. Keep only the fluffy dog breeds.")
+        if before is not None and _close(number, float(before)):
+            return Verdict(WRONG, "that is the fluffy dogs' accuracy before fine-tuning. Measure the new model.")
+        return Verdict(WRONG, f"got {number:.3f}. Measure `no_fluffy` on the test pictures of the fluffy dog breeds only.")
     if before is None:
-        return Verdict(CORRECT, f"after this fine-tuning the fluffy dogs are right {_pct(number)} of the time. Compare with their accuracy before.")
-    before = float(before)
-    if number < before - 0.1:
-        story = ("they got much worse: with no fluffy dogs to rehearse, the new fluffy Persians taught the model "
-                 "\"fluffy means cat\". Hard negatives belong in the rehearsal set.")
-    else:
-        story = "they held up in this run; try another SEED or fewer rehearsal pictures and look again."
-    return Verdict(CORRECT, f"fluffy dogs {_pct(number)} after, {_pct(before)} before: {story}")
+        return Verdict(CORRECT, f"after this fine-tuning the fluffy dogs are right {_pct(expected)} of the time.")
+    change = expected - float(before)
+    story = (f"they fell by {-change:.3f} without fluffy dogs to rehearse." if change < -0.02
+             else "they held within two points on this seed; try another SEED and look again.")
+    return Verdict(CORRECT, f"fluffy dogs {_pct(expected)} after, {_pct(before)} before: {story}")
 
 
 def _rabbit_confusion(value, matrix=None, class_names=("cat", "dog", "rabbit"), **_):
-    """05 · Try it 2: the share of test rabbits the model called a cat or a dog.
+    """06 · Try it 2: the share of test rabbits the model called a cat or a dog.
 
     From the 3x3 confusion matrix (row = true class, column = predicted class):
     the rabbit row's off-diagonal entries over the row's sum. Needs ``matrix=``.
     """
-    (matrix,) = _need({"matrix": matrix}, "05-rabbit-confusion", "matrix")
+    (matrix,) = _need({"matrix": matrix}, "06-rabbit-confusion", "matrix")
     matrix = np.asarray(matrix, dtype="float64")
     r = list(class_names).index("rabbit")
     row = matrix[r]
@@ -284,13 +327,13 @@ def _rabbit_confusion(value, matrix=None, class_names=("cat", "dog", "rabbit"), 
 
 
 def _same_fingerprint(value, expected=None, **_):
-    """06 · Try it 1: exporting the same model twice gives the same SHA-256 fingerprint.
+    """07 · Try it 1: exporting the same model twice gives the same SHA-256 fingerprint.
 
     ``value`` is the second export's weights fingerprint, ``expected=`` the
     first's (``model_sha256``). The fingerprints are not printed: they depend on
     the computer the model was trained on.
     """
-    (expected,) = _need({"expected": expected}, "06-same-fingerprint", "expected")
+    (expected,) = _need({"expected": expected}, "07-same-fingerprint", "expected")
     if isinstance(value, dict):
         return Verdict(WRONG, "that is the whole export description. Take its [\"weights\"][\"sha256\"].")
     if not isinstance(value, str):
@@ -315,37 +358,43 @@ EXERCISES: dict[str, Exercise] = {
     "01-always-dog": Exercise(
         "01_what_is_learning.ipynb",
         "store the performance P of a program that always answers \"dog\" in `lazy_accuracy`.",
-        "def always_dog(picture): return \"dog\", then performance(always_dog, test_pets).",
+        "write a function that ignores the picture and always gives the same answer, then measure it the way the coin flipper was measured.",
         _always_dog,
     ),
     "02-conv1-parameters": Exercise(
         "02_train_a_classifier.ipynb",
         "store the number of parameters of the layer \"conv1\" in `conv1_parameters`.",
-        "each filter has 3 x 3 x 3 weights plus 1 bias; multiply by model.get_layer(\"conv1\").filters.",
+        "one filter holds 3 × 3 pixels for each of 3 colours, plus one bias; multiply by the number of filters the layer has.",
         _conv1_parameters,
     ),
     "03-confidence-when-wrong": Exercise(
         "03_the_breed_it_never_saw.ipynb",
         "store the model's mean confidence on the Persians it got wrong in `mean_confidence_when_wrong`.",
-        "the Persian rows of `probabilities` whose \"cat\" column is below 0.5; average the largest value of each row.",
+        "keep the Persian rows of the probabilities where the model chose dog; the confidence of an answer is its row's largest probability; average those.",
         _confidence_when_wrong,
     ),
-    "04-fluffy-dogs-without-rehearsal": Exercise(
+    "04-share-called-cat": Exercise(
         "04_transfer_fix_the_persians.ipynb",
+        "store the share of all test pictures that the Persians-only model calls \"cat\" in `share_called_cat`.",
+        "predict a class for every test picture with that model, then count how often the answer is \"cat\".",
+        _share_called_cat,
+    ),
+    "05-fluffy-dogs-without-them": Exercise(
+        "05_what_the_fix_needs.ipynb",
         "fine-tune without fluffy dogs in the rehearsal set and store the fluffy dogs' accuracy in `fluffy_dogs_accuracy`.",
-        "rehearsal.without(course.fluffy_dog_breeds), then evaluation.accuracy on the fluffy dogs of test_pets.",
+        "leave the fluffy dog breeds out of the rehearsal set, fine-tune a copy of base, and measure it on the fluffy dogs' test pictures only.",
         _fluffy_dogs_without_them,
     ),
-    "05-rabbit-confusion": Exercise(
-        "05_a_new_ability_rabbits.ipynb",
+    "06-rabbit-confusion": Exercise(
+        "06_a_new_ability_rabbits.ipynb",
         "store the share of test rabbits called a cat or a dog in `rabbit_confusion`.",
-        "the rabbit row is matrix[2]; add matrix[2, 0] and matrix[2, 1] and divide by matrix[2].sum().",
+        "the rabbit row holds every test rabbit; its entries off the diagonal are the rabbits called something else; divide their sum by the row's sum.",
         _rabbit_confusion,
     ),
-    "06-same-fingerprint": Exercise(
-        "06_knowledge_between_machines.ipynb",
+    "07-same-fingerprint": Exercise(
+        "07_knowledge_between_machines.ipynb",
         "export the model again and store the weights' SHA-256 in `second_sha256`.",
-        "sharing.export_model(model, course.model_path(\"export_again\"))[\"weights\"][\"sha256\"].",
+        "export the model once more into a new folder, as section 1 did, and read the weights' fingerprint from what the export returns.",
         _same_fingerprint,
     ),
 }

@@ -14,7 +14,7 @@ Folder names become lower-case class and breed names (``Cats`` -> ``cat``).
 Any common picture file works (see :mod:`helpers.images`); files that are not
 pictures or cannot be decoded are skipped and summed up in one line, and
 listed in ``folder.last_report``. See ``data/README.md`` for how to collect
-photos. Introduced in notebook 05 (rabbits) and 06; every notebook can use it
+photos. Introduced in notebook 06 (rabbits) and 07; every notebook can use it
 with ``DATA_SOURCE = "folder"``.
 """
 
@@ -69,7 +69,7 @@ def _files(folder: Path) -> list[Path]:
 def resolve_dir(data_dir=None) -> Path:
     """The photo folder as an absolute path; a relative path may also be relative to the project folder.
 
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     if data_dir is None:
         return DEFAULT_DIR
@@ -83,7 +83,7 @@ def scan(data_dir=None) -> tuple[list[tuple[Path, str, str]], list[Path]]:
     """The photo files under ``data_dir`` as ``(path, class, breed)``, plus files lying outside any class folder.
 
     Raises ValueError when the folder is missing, has no class folders, or a
-    class or breed folder has no files at all. Introduced in notebook 06.
+    class or breed folder has no files at all. Introduced in notebook 07.
     """
     root = resolve_dir(data_dir)
     layout = f"Inside it put <class>/<photos> or <class>/<breed>/<photos>, e.g. {root}/rabbit/photo1.jpg."
@@ -123,7 +123,7 @@ def files_fingerprint(data_dir=None) -> str:
     """A short hash of the photo files under ``data_dir`` (names, sizes, change times).
 
     It changes when a photo is added, removed or changed; a saved model's
-    record keeps it (``Lesson.model_record``). Introduced in notebook 06.
+    record keeps it (``Lesson.model_record``). Introduced in notebook 07.
     """
     root = resolve_dir(data_dir)
     found, _ = scan(root)
@@ -136,7 +136,7 @@ def read_folder(data_dir=None, image_size: int = DEFAULT_IMAGE_SIZE, cache: bool
 
     Decoded arrays are cached (``data/folder-cache/``) and re-made whenever a
     file is added, removed or changed. Raises ValueError, naming the folder,
-    when a class or breed ends up with no readable photo. Introduced in notebook 06.
+    when a class or breed ends up with no readable photo. Introduced in notebook 07.
     """
     global last_report
     image_size = imgs.check_image_size(image_size)
@@ -200,7 +200,7 @@ def load(split: str = "train", data_dir=None, n_per_breed: int | None = None, br
     - ``image_size``: pixels per side (the centre square of each photo is kept).
 
     Usually called as ``data.load_pets("folder", split, data_dir=...)``.
-    Introduced in notebook 05.
+    Introduced in notebook 06.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
@@ -218,7 +218,7 @@ def write_toy_folder(target, breeds=None, n_per_breed: int = 30, image_size: int
 
     A quick way to try ``DATA_SOURCE = "folder"`` without photos of your own
     (the tests use it too). ``target`` must not exist yet or be empty: nothing
-    already there is overwritten. Returns ``target``. Introduced in notebook 06.
+    already there is overwritten. Returns ``target``. Introduced in notebook 07.
     """
     from PIL import Image
 

@@ -85,7 +85,7 @@ class Lesson:
     @property
     def persian_counts(self) -> list[int]:
         """The numbers N of new examples compared in notebook 04."""
-        return [0, 5] if self.quick else [0, 5, 10, 20, 50]
+        return [2, 5] if self.quick else [5, 20, 50]
 
     @property
     def variant_count(self) -> int:
@@ -169,7 +169,7 @@ class Lesson:
 
 
 def real_photos_status() -> str:
-    """A few lines on whether the real-photo sources are ready on this machine. Introduced in notebook 06."""
+    """A few lines on whether the real-photo sources are ready on this machine. Introduced in notebook 07."""
     from . import folder, oxford
 
     def shown(path):  # relative to the project, so the message is the same on every computer

@@ -17,7 +17,7 @@ data, another picture size or an older toy-pet generator is never used by
 mistake.
 
 Call :func:`helpers.setup.setup_tensorflow` before using this module.
-Introduced in notebook 02; copying and freezing in 04; growing in 05.
+Introduced in notebook 02; copying in 04, freezing in 05, growing in 06.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def grow_head(model, extra_classes: int = 1, name: str | None = None):
     the old classes' columns, lowered by ``NEW_CLASS_MARGIN`` (5): its score is
     then always at least 5 below the best old score, so its probability starts
     below 0.7 % and every old answer stays the same — until training teaches
-    the model the new class. Introduced in notebook 05.
+    the model the new class. Introduced in notebook 06.
     """
     keras = _import_keras()
     from keras import layers

@@ -15,7 +15,7 @@ Labels come from the dataset's own annotation files (``list.txt``,
 file name without its number (``Persian_12`` -> ``persian``). The few files in
 the original set that are broken or not JPEG are skipped and counted.
 
-Introduced in notebook 06; every notebook can use it with ``DATA_SOURCE = "oxford"``.
+Introduced in notebook 07; every notebook can use it with ``DATA_SOURCE = "oxford"``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import numpy as np
 
 from . import images as imgs
 from .data import DATA_DIR, SPLITS, PetImages, read_cache, write_cache
-from .sharing import sha256_of  # the same fingerprint notebook 06 uses
+from .sharing import sha256_of  # the same fingerprint notebook 07 uses
 
 ROOT = DATA_DIR / "oxford-iiit-pet"
 MIRRORS = (
@@ -49,7 +49,7 @@ MIRRORS = (
 
 @dataclass(frozen=True)
 class Archive:
-    """What a correct download looks like: its exact size in bytes and its SHA-256. Introduced in notebook 06."""
+    """What a correct download looks like: its exact size in bytes and its SHA-256. Introduced in notebook 07."""
 
     bytes: int
     sha256: str
@@ -72,7 +72,7 @@ class DataNotAvailable(Exception):
     """The photos are not here and could not be fetched or checked.
 
     ``str(error)`` says what happened and how to get the files; a notebook can
-    simply ``print(error)``. Introduced in notebook 06.
+    simply ``print(error)``. Introduced in notebook 07.
     """
 
 
@@ -80,7 +80,7 @@ class DataNotAvailable(Exception):
 
 
 def check_file(path, expected: Archive) -> str | None:
-    """None if the file has exactly the expected size and SHA-256, else what is wrong with it. Introduced in notebook 06."""
+    """None if the file has exactly the expected size and SHA-256, else what is wrong with it. Introduced in notebook 07."""
     path = Path(path)
     size = path.stat().st_size
     if size != expected.bytes:
@@ -156,7 +156,7 @@ def download_file(urls, target, expected: Archive, timeout: float = 30, progress
     The data goes into ``TARGET.part`` and only a complete, verified file is
     renamed to ``target``; anything else is deleted. Raises
     :class:`DataNotAvailable` listing what went wrong with each URL.
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +178,7 @@ def download_file(urls, target, expected: Archive, timeout: float = 30, progress
 
 
 def how_to_get(root=None, mirrors=MIRRORS, archives=None) -> str:
-    """Instructions for getting the archives by hand (the text error messages end with). Introduced in notebook 06."""
+    """Instructions for getting the archives by hand (the text error messages end with). Introduced in notebook 07."""
     root = Path(root or ROOT)
     archives = archives or ARCHIVES
     lines = [
@@ -201,7 +201,7 @@ def _read_marker(root: Path) -> dict:
 
 
 def is_downloaded(root=None, archives=None) -> bool:
-    """True when the photos are unpacked and were verified against the expected checksums. Introduced in notebook 06."""
+    """True when the photos are unpacked and were verified against the expected checksums. Introduced in notebook 07."""
     root = Path(root or ROOT)
     archives = archives or ARCHIVES
     marker = _read_marker(root)
@@ -281,7 +281,7 @@ def download(root=None, mirrors=MIRRORS, archives=None, timeout: float = 30, pro
     used; missing ones are downloaded from ``mirrors``. Nothing is fetched
     again once the marker file records verified archives. Raises
     :class:`DataNotAvailable` with instructions when that is impossible.
-    Returns ``root``. Introduced in notebook 06.
+    Returns ``root``. Introduced in notebook 07.
     """
     root = Path(root or ROOT)
     archives = archives or ARCHIVES
@@ -339,7 +339,7 @@ def download(root=None, mirrors=MIRRORS, archives=None, timeout: float = 30, pro
 def breed_of(name: str) -> str:
     """The breed in an image name: ``"Persian_12"`` -> ``"persian"``, ``"great_pyrenees_3"`` -> ``"great_pyrenees"``.
 
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     return re.sub(r"_\d+$", "", Path(name).stem).lower()
 
@@ -348,7 +348,7 @@ def read_list(path) -> list[tuple[str, str, str]]:
     """``(image name, class, breed)`` for each line of an annotation file such as ``trainval.txt``.
 
     Lines read ``NAME CLASS-ID SPECIES BREED-ID``; lines starting with ``#`` are comments.
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     rows = []
     for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
@@ -369,7 +369,7 @@ def read_list(path) -> list[tuple[str, str, str]]:
 
 
 def breeds(root=None) -> dict[str, str]:
-    """Every breed in the dataset and its class, e.g. ``{"abyssinian": "cat", ...}``. Introduced in notebook 06."""
+    """Every breed in the dataset and its class, e.g. ``{"abyssinian": "cat", ...}``. Introduced in notebook 07."""
     root = Path(root or ROOT)
     return {breed: animal for _, animal, breed in read_list(root / "annotations" / "list.txt")}
 
@@ -384,7 +384,7 @@ def split_names(split: str, root=None, seed: int = 0, val_fraction: float = VAL_
 
     ``test`` is the dataset's own ``test.txt``; ``train`` and ``val`` divide its
     ``trainval.txt`` breed by breed, reproducibly from ``seed``.
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
@@ -459,7 +459,7 @@ def load(split: str = "train", n_per_breed: int | None = None, breeds=None, imag
     Classes are ``"cat"`` and ``"dog"``. Decoded arrays are cached in
     ``ROOT/cache``. Skipped files are summed up in one printed line (when
     ``verbose``) and listed in ``oxford.last_report``. Usually called as
-    ``data.load_pets("oxford", split, ...)``. Introduced in notebook 06.
+    ``data.load_pets("oxford", split, ...)``. Introduced in notebook 07.
     """
     global last_report
     image_size = imgs.check_image_size(image_size)
@@ -506,7 +506,7 @@ def load(split: str = "train", n_per_breed: int | None = None, breeds=None, imag
 def main(argv=None) -> int:
     """``python -m helpers.oxford download|check``: fetch and verify the photos, or say whether they are here.
 
-    Introduced in notebook 06 (and ``data/README.md``).
+    Introduced in notebook 07 (and ``data/README.md``).
     """
     parser = argparse.ArgumentParser(prog="python -m helpers.oxford", description="Get the Oxford-IIIT Pet photos.")
     parser.add_argument("command", choices=["download", "check"], help="download: fetch, verify, unpack; check: are they here?")

@@ -32,7 +32,7 @@ NEW_EXAMPLE_REPEATS = 4  # each new picture is shown this often per epoch, so a 
 REHEARSAL_PER_BREED = 10  # old pictures of every breed the model knew (half of them the ones it is least sure about)
 REHEARSAL_HARD_NEGATIVES = 20  # extra old pictures of each dog breed: the Persians move from "dog" to "cat", so the dogs are at risk
 
-# -- a new class: rabbits (notebook 05) ------------------------------------------------------
+# -- a new class: rabbits (notebook 06) ------------------------------------------------------
 N_RABBITS = 40  # new examples of the new class (20 of each rabbit breed)
 NEW_CLASS_LEARNING_RATE = 1e-3  # a brand-new output needs bigger steps than a correction
 NEW_CLASS_EPOCHS = 30
@@ -67,7 +67,7 @@ def load_or_train_base(course):
     The saved file is used only when the record beside it matches this
     lesson (``models.load_if_matching``: same data, picture size, classes,
     seed and toy-pet generator). Otherwise one line says which file and why,
-    and the model is trained again and saved with its record. Notebooks 03-06
+    and the model is trained again and saved with its record. Notebooks 03-07
     start with this, so each of them also runs on its own. Introduced in notebook 03.
     """
     path = course.model_path("cat_dog.keras")
@@ -87,7 +87,7 @@ def load_or_train_base(course):
 
 
 def transfer_source(course):
-    """The model notebooks 04-06 build on: our cat/dog model, or on real photos a giant's shoulders.
+    """The model notebooks 04-07 build on: our cat/dog model, or on real photos a giant's shoulders.
 
     On the toy pets this is :func:`load_or_train_base`. On real photos (not
     QUICK) it is MobileNetV2 with ImageNet weights, frozen, with a new cat/dog
@@ -249,72 +249,77 @@ def _mix(new, rehearsal, repeats=None):
     return shown if rehearsal is None else rehearsal + shown
 
 
-def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, learning_rate_decay=True):
+def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, learning_rate_decay=True, balance=False):
     """Train ``model`` a little more on the ``new`` pictures (shown several times) plus the ``rehearsal`` set.
 
-    The step size starts at ``learning_rate`` and shrinks to almost 0 by the
-    last epoch (``learning_rate_decay=False`` keeps it fixed: the model then
-    keeps see-sawing between the new pictures and the old ones).
+    This is ``training.train`` (notebook 02's ``compile`` and ``fit``) with the
+    fine-tuning recipe: ``FINE_TUNE_EPOCHS`` epochs, each new picture shown
+    ``NEW_EXAMPLE_REPEATS`` times per epoch, and a step size that starts at
+    ``learning_rate`` and shrinks to almost 0 by the last epoch
+    (``learning_rate_decay=False`` keeps it fixed). ``balance=True`` gives
+    every class the same total weight (:func:`training.balanced_weights`).
     ``rehearsal=None`` trains on the new pictures alone (the trap in notebook 04).
     Works on a model with a frozen base too: only the trainable layers change.
     Returns ``(model, history)``. Introduced in notebook 04.
     """
     if len(new) == 0:
         raise ValueError("there are no new pictures to fine-tune on; ask for at least one.")
+    shown = _mix(new, rehearsal)
     history = training.train(
-        model, _mix(new, rehearsal), None, class_names=course.class_names,
+        model, shown, None, class_names=course.class_names,
         epochs=epochs or (QUICK_EPOCHS if course.quick else FINE_TUNE_EPOCHS),
         learning_rate=learning_rate or FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True,
-        learning_rate_decay=learning_rate_decay,
+        learning_rate_decay=learning_rate_decay, weights=training.balanced_weights(shown) if balance else None,
     )
     return model, history
 
 
-def transfer_vs_scratch(base, rehearsal, course, ns) -> dict:
-    """Persian and whole-test-set accuracy after fine-tuning with N Persians, from ``base`` and from scratch.
+def transfer_vs_scratch(base, rehearsal, course, ns, reuse=None) -> dict:
+    """Persian and whole-test-set accuracy after training on N Persians plus ``rehearsal``: from ``base``, and from scratch.
 
-    Both start from the same small data (N Persians plus ``rehearsal``); the
-    only difference is the starting weights. Returns
+    For each N in ``ns`` the Persians are ``course.load("train", breeds=course.new_breed).sample(N, seed=course.seed)``.
+    - **transfer**: a copy of ``base``, fine-tuned (:func:`fine_tune`);
+    - **scratch**: the same network with new random weights, trained in exactly
+      the same way (same pictures, epochs and step sizes), with every class
+      weighted the same (``balance=True``), so neither side gets more dogs or more steps.
+    ``reuse``: ``{N: model}`` already fine-tuned from ``base`` on exactly those
+    N Persians and ``rehearsal`` (notebook 04 passes its own, so it is not
+    trained twice). Prints one line per N as it goes. Returns
     ``{"ns": [...], "transfer": {"persian": [...], "all": [...]}, "scratch": {...}}``.
     Introduced in notebook 04.
     """
+    reuse = dict(reuse or {})
     test = course.load("test", breeds=course.seen_breeds + [course.new_breed])
     persians_test = test.where(breeds=course.new_breed)
-    pool = course.load("train", breeds=course.new_breed).shuffled(course.seed)
+    pool = course.load("train", breeds=course.new_breed)
     result = {"ns": list(ns), "transfer": {"persian": [], "all": []}, "scratch": {"persian": [], "all": []}}
     for n in ns:
-        new = pool.subset(np.arange(n))
-        for start in ("transfer", "scratch"):
-            if start == "transfer":
-                model = models.copy_model(base, f"transfer_{n}")
-            else:
-                model = models.make_cnn(len(course.class_names), course.image_size, name=f"scratch_{n}", seed=course.seed + 1)
-            if n == 0 and start == "transfer":
-                pass  # no new pictures: the transferred model as it is
-            elif n == 0:
-                training.train(model, rehearsal, None, class_names=course.class_names,
-                               epochs=QUICK_EPOCHS if course.quick else FINE_TUNE_EPOCHS,
-                               learning_rate=FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True,
-                               learning_rate_decay=True)
-            else:
-                fine_tune(model, new, rehearsal, course)
+        new = pool.sample(n, seed=course.seed)
+        transfer = reuse.get(n) or fine_tune(models.copy_model(base, f"transfer_{n}"), new, rehearsal, course)[0]
+        scratch = models.make_cnn(len(course.class_names), course.image_size, name=f"scratch_{n}", seed=course.seed + 1)
+        fine_tune(scratch, new, rehearsal, course, balance=True)
+        for start, model in (("transfer", transfer), ("scratch", scratch)):
             result[start]["persian"].append(evaluation.accuracy(model, persians_test, course.class_names))
             result[start]["all"].append(evaluation.accuracy(model, test, course.class_names))
+        print(f"N = {n:>3} Persians: transfer {result['transfer']['all'][-1]:.3f}, "
+              f"from scratch {result['scratch']['all'][-1]:.3f} on the whole test set")
     return result
 
 
-def learn_new_class(model, new, rehearsal, course, class_names):
+def learn_new_class(model, new, rehearsal, course, class_names, callbacks=None):
     """Teach a model that already has an output for the new class (``models.grow_head``) to use it.
 
     ``new`` are the new class's pictures (e.g. rabbits), shown several times;
     ``rehearsal`` the old pictures (``None``: the new ones alone, the
-    forgetting demo). Returns ``(model, history)``. Introduced in notebook 05.
+    forgetting demo). ``callbacks``: Keras callbacks, e.g. one that measures
+    the old classes after every epoch. This is ``training.train`` with
+    ``NEW_CLASS_EPOCHS`` epochs. Returns ``(model, history)``. Introduced in notebook 06.
     """
     if len(new) == 0:
         raise ValueError("there are no pictures of the new class; ask for at least one.")
     history = training.train(
         model, _mix(new, rehearsal, NEW_CLASS_REPEATS), None, class_names=tuple(class_names),
         epochs=QUICK_EPOCHS if course.quick else NEW_CLASS_EPOCHS,
-        learning_rate=NEW_CLASS_LEARNING_RATE, seed=course.seed, quiet=True,
+        learning_rate=NEW_CLASS_LEARNING_RATE, seed=course.seed, quiet=True, callbacks=callbacks,
     )
     return model, history

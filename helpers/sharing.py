@@ -4,7 +4,7 @@ A model travels as two files: its **weights** (the learned numbers: the
 knowledge) and its **architecture** (a JSON text: which layers, how they
 connect). A SHA-256 fingerprint of each lets the receiver check that nothing
 changed on the way. :func:`predict_in_other_process` plays the other machine:
-a separate Python process that gets only the files. Introduced in notebook 06.
+a separate Python process that gets only the files. Introduced in notebook 07.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class FingerprintMismatch(ValueError):
 
 
 def sha256_of(path) -> str:
-    """The SHA-256 fingerprint of a file, as 64 hex characters. Introduced in notebook 06."""
+    """The SHA-256 fingerprint of a file, as 64 hex characters. Introduced in notebook 07."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -43,7 +43,7 @@ def export_model(model, folder) -> dict:
 
     Returns ``{"weights": {...}, "architecture": {...}}``, each with ``path``,
     ``bytes`` and ``sha256``; a ``manifest.json`` in the folder lists the same.
-    Exporting the same model twice gives byte-identical files. Introduced in notebook 06.
+    Exporting the same model twice gives byte-identical files. Introduced in notebook 07.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -63,7 +63,7 @@ def damaged_copy(export: dict, folder=None) -> dict:
     The copy goes into ``folder`` (default: a folder beside the export, named
     like it plus ``_damaged``; running this again replaces that copy, so
     nothing piles up). The returned dict still carries the *original*
-    fingerprints, as a sender would have announced them. Introduced in notebook 06.
+    fingerprints, as a sender would have announced them. Introduced in notebook 07.
     """
     weights = export["weights"]["path"]
     folder = Path(folder) if folder is not None else weights.parent.with_name(weights.parent.name + "_damaged")
@@ -85,7 +85,7 @@ def predict_in_other_process(export: dict, images: np.ndarray, timeout: float = 
     """Predict ``images`` in a separate Python process that only gets the exported files.
 
     The other process checks both fingerprints first and refuses mismatching
-    files with :class:`FingerprintMismatch`. Introduced in notebook 06.
+    files with :class:`FingerprintMismatch`. Introduced in notebook 07.
     """
     with tempfile.TemporaryDirectory(prefix="other_machine_") as tmp:
         images_file, out_file = Path(tmp) / "images.npy", Path(tmp) / "predictions.npy"

@@ -1,14 +1,24 @@
-"""Training a model on pet images: seeded, quiet, one short line per epoch.
+"""Training a model on pet images with Keras' own ``compile`` and ``fit``: seeded, quiet, one short line per epoch.
 
-:func:`train` is a plain loop a student can read: shuffle the pictures, cut
-them into batches, let each batch nudge the parameters (``train_on_batch``),
-and after each epoch print the rounded numbers. No progress bars and no
-timings, so the printed lines are the same on every run and every machine.
-Introduced in notebook 02.
+Notebook 02 writes the training out in plain Keras::
+
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(training.batches(train_pets, seed=SEED), steps_per_epoch=training.steps_per_epoch(train_pets),
+              epochs=6, validation_data=training.arrays(val_pets), callbacks=[...])
+
+:func:`train` is exactly those two calls, written once so every later
+notebook and ``make bench`` train the same way (``tests/test_models.py``
+proves that the two give the same parameters). :func:`batches` shuffles the
+pictures, cuts them into batches and changes each picture a little
+(:func:`augment_batch`); :class:`EpochLine` prints the rounded numbers after
+each epoch, without timings, so the printed lines are the same on every run
+and every machine. Introduced in notebook 02.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -58,12 +68,62 @@ def augment_batch(images: np.ndarray, rng: np.random.Generator, max_shift: int |
     return np.clip(out * gain + offset, 0, 255)
 
 
-def _evaluate(model, images, labels, batch_size=256):
-    probs = np.concatenate(
-        [np.asarray(model(images[i : i + batch_size].astype(np.float32), training=False)) for i in range(0, len(images), batch_size)]
-    )
-    p = np.clip(probs[np.arange(len(labels)), labels], 1e-7, 1.0)
-    return float(-np.mean(np.log(p))), float(np.mean(np.argmax(probs, axis=1) == labels))
+def batches(pets: PetImages, class_names=("cat", "dog"), batch_size: int = 32, seed: int = 0, augment: bool = True,
+            sample_weight=None):
+    """Endless ``(pictures, labels)`` batches for ``model.fit``: shuffled anew every pass, each picture changed a little.
+
+    One pass over all pictures is an *epoch*; give ``fit`` the number of
+    batches per pass with ``steps_per_epoch=steps_per_epoch(pets)``.
+    ``augment=False`` gives the pictures as they are. ``sample_weight``
+    (one number per picture) adds a third item: how much each picture counts.
+    The same ``seed`` gives the same batches. Introduced in notebook 02.
+    """
+    rng = np.random.default_rng(seed)
+    labels = pets.labels(class_names)
+    while True:
+        order = rng.permutation(len(pets))
+        for start in range(0, len(pets), batch_size):
+            idx = order[start : start + batch_size]
+            x = augment_batch(pets.images[idx], rng) if augment else pets.images[idx].astype(np.float32)
+            yield (x, labels[idx]) if sample_weight is None else (x, labels[idx], sample_weight[idx])
+
+
+def steps_per_epoch(pets: PetImages, batch_size: int = 32) -> int:
+    """How many batches make one pass over ``pets`` (the last one may be smaller). Introduced in notebook 02."""
+    return math.ceil(len(pets) / batch_size)
+
+
+def arrays(pets: PetImages, class_names=("cat", "dog")) -> tuple:
+    """``(pictures, labels)`` as arrays, e.g. for ``fit(validation_data=...)`` or ``evaluate``. Introduced in notebook 02."""
+    return pets.images.astype(np.float32), pets.labels(class_names)
+
+
+@functools.lru_cache(maxsize=None)
+def _epoch_line_class():
+    import keras
+
+    class EpochLine(keras.callbacks.Callback):
+        """A Keras callback that prints one rounded line per epoch: ``epoch 1/6  loss 0.626  accuracy 0.642 ...``.
+
+        Introduced in notebook 02.
+        """
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            shown = [k for k in ("loss", "accuracy", "val_loss", "val_accuracy") if k in logs]
+            print(f"epoch {epoch + 1}/{self.params.get('epochs')}  " + "  ".join(f"{k} {float(logs[k]):.3f}" for k in shown))
+
+    return EpochLine
+
+
+def shrinking_steps(learning_rate: float, epochs: int):
+    """A Keras callback that sets the step size of each epoch along half a cosine (:func:`decayed_learning_rate`).
+
+    Introduced in notebook 02.
+    """
+    import keras
+
+    return keras.callbacks.LearningRateScheduler(lambda epoch, lr: decayed_learning_rate(learning_rate, epoch, epochs))
 
 
 def train(
@@ -81,13 +141,13 @@ def train(
     quiet: bool = False,
     learning_rate_decay: bool = False,
 ) -> dict:
-    """Train ``model`` on ``train_pets`` and return its history (one list per measure, one entry per epoch).
+    """Train ``model`` on ``train_pets`` (``compile``, then ``fit``) and return its history (one list per measure, one entry per epoch).
 
     - ``class_names``: the model's outputs, in order (``("cat", "dog")``, later ``("cat", "dog", "rabbit")``).
     - ``learning_rate``: how big each step is (Adam optimiser); fine-tuning uses small ones.
     - ``augment``: show randomly mirrored/shifted/relit copies (see :func:`augment_batch`).
     - ``weights``: how much each picture counts, as ``{breed: weight}`` or one number per picture (default 1).
-    - ``callbacks``: objects with ``on_epoch_end(epoch, logs)`` (e.g. a live plot), called after each epoch.
+    - ``callbacks``: Keras callbacks (e.g. ``widgets.LiveTrainingPlot()``), given to ``fit``.
     - ``quiet``: print nothing.
     - ``learning_rate_decay``: shrink the step size epoch by epoch, along half a
       cosine, from ``learning_rate`` to almost 0 in the last epoch (see
@@ -107,61 +167,45 @@ def train(
     if len(train_pets) == 0:
         raise ValueError("there are no training pictures; check the breeds or counts you asked for.")
     _check_model_and_data(model, train_pets, class_names, "training")
-    labels = train_pets.labels(class_names)
+    validation = None
     if val_pets is not None and len(val_pets):
         _check_model_and_data(model, val_pets, class_names, "validation")
-        val_labels = val_pets.labels(class_names)
-    else:
-        val_pets = None
-    sample_weight = _sample_weights(weights, train_pets)
+        validation = arrays(val_pets, class_names)
+    callbacks = list(callbacks or [])
+    if learning_rate_decay:
+        callbacks.insert(0, shrinking_steps(learning_rate, epochs))
+    if not quiet:
+        callbacks.append(_epoch_line_class()())
 
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    rng = np.random.default_rng(seed)
-    history = {"loss": [], "accuracy": []}
-    if val_pets is not None:
-        history.update(val_loss=[], val_accuracy=[])
-    callbacks = list(callbacks or [])
-    for cb in callbacks:
-        if hasattr(cb, "set_model"):
-            cb.set_model(model)
-        if hasattr(cb, "on_train_begin"):
-            cb.on_train_begin({})
-    n = len(train_pets)
-    for epoch in range(epochs):
-        if learning_rate_decay:
-            model.optimizer.learning_rate.assign(decayed_learning_rate(learning_rate, epoch, epochs))
-        order = rng.permutation(n)
-        total_loss = total_hits = 0.0
-        for start in range(0, n, batch_size):
-            idx = order[start : start + batch_size]
-            x = augment_batch(train_pets.images[idx], rng) if augment else train_pets.images[idx].astype(np.float32)
-            w = None if sample_weight is None else sample_weight[idx]
-            result = model.train_on_batch(x, labels[idx], sample_weight=w, return_dict=True)
-            total_loss += float(result["loss"]) * len(idx)
-            total_hits += float(result["accuracy"]) * len(idx)
-        logs = {"loss": total_loss / n, "accuracy": total_hits / n}
-        if val_pets is not None:
-            logs["val_loss"], logs["val_accuracy"] = _evaluate(model, val_pets.images, val_labels)
-        for key, value in logs.items():
-            history[key].append(value)
-        if not quiet:
-            print(f"epoch {epoch + 1}/{epochs}  " + "  ".join(f"{k} {v:.3f}" for k, v in logs.items()))
-        for cb in callbacks:
-            if hasattr(cb, "on_epoch_end"):
-                cb.on_epoch_end(epoch, dict(logs))
-    for cb in callbacks:
-        if hasattr(cb, "on_train_end"):
-            cb.on_train_end({})
-    return history
+    fitted = model.fit(
+        batches(train_pets, class_names, batch_size, seed, augment, _sample_weights(weights, train_pets)),
+        steps_per_epoch=steps_per_epoch(train_pets, batch_size), epochs=epochs, validation_data=validation,
+        callbacks=callbacks, verbose=0, shuffle=False,
+    )
+    keys = ["loss", "accuracy"] + (["val_loss", "val_accuracy"] if validation is not None else [])
+    return {k: [float(v) for v in fitted.history[k]] for k in keys}
 
 
 def decayed_learning_rate(learning_rate: float, epoch: int, epochs: int) -> float:
     """The step size for ``epoch`` (counted from 0) when it shrinks along half a cosine.
 
     Epoch 0 uses the full ``learning_rate``; it falls smoothly and ends near 0
-    in the last epoch (a "cosine decay"). Introduced in notebook 04.
+    in the last epoch (a "cosine decay"). Introduced in notebook 02.
     """
     return float(learning_rate * 0.5 * (1 + math.cos(math.pi * epoch / epochs)))
+
+
+def balanced_weights(pets: PetImages) -> np.ndarray:
+    """One weight per picture so that every class counts the same in total (class weights).
+
+    With 150 dogs and 40 cats, each cat counts 150/40 times as much as a dog,
+    so "always dog" is no longer an easy way to a low loss. Introduced in notebook 04.
+    """
+    classes = np.asarray(pets.classes)
+    names, counts = np.unique(classes, return_counts=True)
+    per_class = {c: len(classes) / (len(names) * k) for c, k in zip(names, counts)}
+    return np.array([per_class[c] for c in classes], dtype=np.float32)
 
 
 def _sample_weights(weights, pets: PetImages):
@@ -179,3 +223,12 @@ def _sample_weights(weights, pets: PetImages):
     if np.any(w < 0) or not np.all(np.isfinite(w)):
         raise ValueError("weights must be numbers of 0 or more.")
     return w
+
+
+def __getattr__(name):
+    # EpochLine is a Keras class; Keras is imported only when it is first asked for.
+    if name == "EpochLine":
+        cls = _epoch_line_class()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,7 @@ Pictures are drawn with matplotlib into PNG bytes and shown in an
 from inside a widget, so every output stays the same from run to run.
 
 Introduced in notebook 01 (data browser, experience slider); the mistakes
-gallery in 03, the live training plot in 02, upload-your-photo in 06.
+gallery in 03, the live training plot in 02, upload-your-photo in 07.
 """
 
 from __future__ import annotations
@@ -397,7 +397,7 @@ def model_image_size(model, image_size: int | None = None) -> int:
     ``image_size``, when given, must agree with it: a picture of another size
     would be predicted wrongly or not at all, so that is a ValueError that
     says so. A stand-in model without an input shape needs ``image_size``.
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     shape = getattr(model, "input_shape", None)
     size = shape[1] if shape is not None and len(shape) == 4 and shape[1] == shape[2] and shape[1] else None
@@ -420,7 +420,7 @@ def predict_uploaded(model, class_names, image_size: int | None, data: bytes):
     probability (0..1) and the picture the model saw, at the model's own size
     (:func:`model_image_size`; ``image_size`` may be None). A file that is
     empty, not a picture or too big raises a ``ValueError`` that says what to
-    do. Introduced in notebook 06.
+    do. Introduced in notebook 07.
     """
     image = read_image_bytes(bytes(data), model_image_size(model, image_size))
     probabilities = _probabilities(model, class_names, image)
@@ -429,7 +429,7 @@ def predict_uploaded(model, class_names, image_size: int | None, data: bytes):
 
 
 def prediction_png(image: np.ndarray, probabilities, class_names) -> bytes:
-    """The photo as the model sees it, next to a bar per class. Introduced in notebook 06."""
+    """The photo as the model sees it, next to a bar per class. Introduced in notebook 07."""
     fig = Figure(figsize=(6.0, 2.6))
     photo_ax, bar_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
     photo_ax.imshow(image, interpolation="nearest")
@@ -453,7 +453,7 @@ def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None =
     given must agree, see :func:`model_image_size`). An empty file, a file
     that is not a picture or one too big gives a message in the widget
     instead of an error. The uploaded file is not kept (so it is not saved
-    inside the notebook). Introduced in notebook 06.
+    inside the notebook). Introduced in notebook 07.
     """
     class_names = tuple(class_names)
     image_size = model_image_size(model, image_size)

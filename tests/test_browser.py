@@ -10,7 +10,7 @@ JupyterLab, runs all cells and checks what a student would see:
 - moving the experience slider changes what is shown;
 - uploading a photo to the upload widget (through the file dialog) shows a
   prediction, and a file that is not a picture or is over 20 MB shows a message;
-- notebooks 01, 03 and 06 show the widgets the lessons promise (``REQUIRED``).
+- notebooks 01, 03 and 07 show the widgets the lessons promise (``REQUIRED``).
 
 Widgets are found by the CSS classes ``helpers.widgets`` gives them
 (``tl-widget``, ``tl-experience-slider``, ``tl-upload``, ...), not by cell
@@ -48,7 +48,7 @@ REQUIRED = {
     "widgets_demo": ["tl-data-browser", "tl-experience-slider", "tl-mistakes-gallery", "tl-live-training", "tl-upload"],
     "01": ["tl-experience-slider"],
     "03": ["tl-mistakes-gallery"],
-    "06": ["tl-upload"],
+    "07": ["tl-upload"],
 }
 # Uploaded files travel to the kernel in one websocket message, and the server
 # drops messages over 10 MiB by default: then nothing at all happens in the

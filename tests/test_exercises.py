@@ -32,9 +32,9 @@ def test_every_exercise_names_its_notebook_and_says_what_to_do_when_unanswered()
 
 
 def test_check_prints_one_verdict_and_returns_nothing(capsys):
-    assert exercises.check("05-rabbit-confusion", None, matrix=np.eye(3)) is None
+    assert exercises.check("06-rabbit-confusion", None, matrix=np.eye(3)) is None
     assert capsys.readouterr().out.startswith("Not answered yet: ")
-    exercises.check("05-rabbit-confusion", 0.0, matrix=np.eye(3))
+    exercises.check("06-rabbit-confusion", 0.0, matrix=np.eye(3))
     assert capsys.readouterr().out.startswith("✓ Correct: ")
 
 
@@ -139,30 +139,30 @@ def test_fluffy_dogs_without_rehearsal():
     assert status("04-fluffy-dogs-without-rehearsal", 40, before=0.95) == "wrong"
 
 
-# -- 05: rabbits called cats or dogs --------------------------------------------------------
+# -- 06: rabbits called cats or dogs --------------------------------------------------------
 
 MATRIX = np.array([[40, 8, 2], [5, 44, 1], [3, 7, 30]])  # rows: true cat, dog, rabbit
 
 
 def test_rabbit_confusion_and_the_usual_slips():
-    assert status("05-rabbit-confusion", 10 / 40, matrix=MATRIX) == "correct"
-    assert status("05-rabbit-confusion", np.float64(0.25), matrix=MATRIX.tolist()) == "correct"
-    assert "count" in message("05-rabbit-confusion", 10, matrix=MATRIX)
-    assert "column" in message("05-rabbit-confusion", 3 / 33, matrix=MATRIX)
-    assert "called rabbits" in message("05-rabbit-confusion", 0.75, matrix=MATRIX)
-    assert "all test pictures" in message("05-rabbit-confusion", 10 / 140, matrix=MATRIX)
-    assert status("05-rabbit-confusion", 0.5, matrix=MATRIX) == "wrong"
+    assert status("06-rabbit-confusion", 10 / 40, matrix=MATRIX) == "correct"
+    assert status("06-rabbit-confusion", np.float64(0.25), matrix=MATRIX.tolist()) == "correct"
+    assert "count" in message("06-rabbit-confusion", 10, matrix=MATRIX)
+    assert "column" in message("06-rabbit-confusion", 3 / 33, matrix=MATRIX)
+    assert "called rabbits" in message("06-rabbit-confusion", 0.75, matrix=MATRIX)
+    assert "all test pictures" in message("06-rabbit-confusion", 10 / 140, matrix=MATRIX)
+    assert status("06-rabbit-confusion", 0.5, matrix=MATRIX) == "wrong"
 
 
-# -- 06: the same fingerprint ---------------------------------------------------------------
+# -- 07: the same fingerprint ---------------------------------------------------------------
 
 SHA = hashlib.sha256(b"weights").hexdigest()
 
 
 def test_same_fingerprint():
-    assert status("06-same-fingerprint", SHA, expected=SHA) == "correct"
-    assert status("06-same-fingerprint", SHA.upper(), expected=SHA) == "correct"
-    assert "differ" in message("06-same-fingerprint", hashlib.sha256(b"other").hexdigest(), expected=SHA)
-    assert "sha256" in message("06-same-fingerprint", {"weights": {"sha256": SHA}}, expected=SHA)
-    assert "64" in message("06-same-fingerprint", SHA[:12], expected=SHA)
-    assert SHA not in message("06-same-fingerprint", SHA, expected=SHA), "fingerprints differ between computers: never print them"
+    assert status("07-same-fingerprint", SHA, expected=SHA) == "correct"
+    assert status("07-same-fingerprint", SHA.upper(), expected=SHA) == "correct"
+    assert "differ" in message("07-same-fingerprint", hashlib.sha256(b"other").hexdigest(), expected=SHA)
+    assert "sha256" in message("07-same-fingerprint", {"weights": {"sha256": SHA}}, expected=SHA)
+    assert "64" in message("07-same-fingerprint", SHA[:12], expected=SHA)
+    assert SHA not in message("07-same-fingerprint", SHA, expected=SHA), "fingerprints differ between computers: never print them"

@@ -2,7 +2,7 @@
 
 The probes: after a toy-generator change the old models/cat_dog.keras was reused
 without a word; a 64 px or 3-class file at that path was loaded; an empty or
-truncated file broke notebooks 03-06 until deleted by hand; a save in place,
+truncated file broke notebooks 03-07 until deleted by hand; a save in place,
 read at the same moment or interrupted by Ctrl-C, left a broken file.
 Training is replaced by a no-op here: these tests are about which file is used.
 """

@@ -154,7 +154,7 @@ def test_fine_tune_needs_new_pictures():
 
 
 def test_transfer_source_stands_on_a_backbone_for_photos(tmp_path, monkeypatch, capsys):
-    """On real photos 04-06 build on MobileNetV2 when its weights are there (here: random weights, offline)."""
+    """On real photos 04-07 build on MobileNetV2 when its weights are there (here: random weights, offline)."""
     from helpers import backbone, folder
 
     photos = folder.write_toy_folder(tmp_path / "photos", breeds=["tabby", "beagle", "persian"], n_per_breed=10, image_size=96)
@@ -166,7 +166,7 @@ def test_transfer_source_stands_on_a_backbone_for_photos(tmp_path, monkeypatch, 
     assert "Standing on a giant's shoulders" in capsys.readouterr().out
     assert model.output_shape == (None, 2) and "backbone" in [layer.name for layer in model.layers]
     assert (tmp_path / "imagenet_cat_dog.keras").exists()
-    grown = models.grow_head(model, 1, name="grown")  # notebook 05 grows it like our own model
+    grown = models.grow_head(model, 1, name="grown")  # notebook 06 grows it like our own model
     assert grown.output_shape == (None, 3)
     assert np.allclose(grown.predict(np.zeros((1, 96, 96, 3), "float32"), verbose=0)[0, :2].argmax(),
                        model.predict(np.zeros((1, 96, 96, 3), "float32"), verbose=0)[0].argmax())

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
 SERIES = sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
 STUDENT = sorted((NOTEBOOKS_DIR / "student").glob("*.ipynb"))
-EXPECTED_NUMBERS = ["01", "02", "03", "04", "05", "06"]
+EXPECTED_NUMBERS = ["01", "02", "03", "04", "05", "06", "07"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -163,7 +163,7 @@ def _report(path: Path, problems: list[str]) -> str:
 
 
 def test_the_six_notebooks_of_the_series_exist():
-    """01..06, one file each; the checks below must not pass on an empty folder."""
+    """01..07, one file each; the checks below must not pass on an empty folder."""
     found = {number: [p.name for p in SERIES if p.name.startswith(number + "_")] for number in EXPECTED_NUMBERS}
     missing = [number for number, names in found.items() if not names]
     doubled = {number: names for number, names in found.items() if len(names) > 1}

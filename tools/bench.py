@@ -62,9 +62,9 @@ MEASURES = [
     ("seen_breeds_drop", "04", lambda m: m["seen_breeds_overall_before"] - m["seen_breeds_overall_after"]),
     ("largest_seen_breed_drop", "04", "largest_seen_breed_drop"),
     ("transfer_minus_scratch", "04", "transfer_minus_scratch"),
-    ("rabbit_accuracy", "05", "rabbit_accuracy"),
-    ("old_classes_accuracy_drop", "05", lambda m: m["old_classes_accuracy_before"] - m["old_classes_accuracy"]),
-    ("forgetting_drop", "05", "forgetting_drop"),
+    ("rabbit_accuracy", "06", "rabbit_accuracy"),
+    ("old_classes_accuracy_drop", "06", lambda m: m["old_classes_accuracy_before"] - m["old_classes_accuracy"]),
+    ("forgetting_drop", "06", "forgetting_drop"),
 ]
 
 
