@@ -122,7 +122,7 @@ def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, y
 
 
 def plot_confusion(matrix, class_names, title="Confusion matrix"):
-    """A confusion matrix with counts in the cells (rows: true, columns: predicted). Introduced in notebook 05."""
+    """A confusion matrix with counts in the cells (rows: true, columns: predicted). Introduced in notebook 06."""
     matrix = np.asarray(matrix)
     fig, ax = plt.subplots(figsize=(1.1 * len(class_names) + 1.8, 1.1 * len(class_names) + 1.2))
     ax.imshow(matrix, cmap="Blues")
@@ -137,9 +137,15 @@ def plot_confusion(matrix, class_names, title="Confusion matrix"):
     plt.show()
 
 
-def plot_filters(model, layer: str = "conv1", title="What the first layer looks for"):
-    """The first convolution layer's filters, each drawn as a tiny colour picture. Introduced in notebook 02."""
-    kernel = np.asarray(model.get_layer(layer).get_weights()[0])  # (h, w, in, out)
+def plot_filters(model_or_kernel, layer: str = "conv1", title="What the first layer looks for"):
+    """The first convolution layer's filters, each drawn as a tiny colour picture. Introduced in notebook 02.
+
+    Give a model (its ``layer`` is drawn) or the layer's kernel itself, e.g. a copy kept from before training.
+    """
+    if hasattr(model_or_kernel, "get_layer"):
+        kernel = np.asarray(model_or_kernel.get_layer(layer).get_weights()[0])  # (h, w, in, out)
+    else:
+        kernel = np.asarray(model_or_kernel)
     if kernel.ndim != 4 or kernel.shape[2] != 3:
         raise ValueError(f"layer {layer!r} is not a convolution on colour images; use the first convolution layer.")
     n = kernel.shape[-1]
@@ -172,7 +178,7 @@ def plot_against_n(ns, curves: dict, ylabel="Persian accuracy", title="More exam
 
 
 def plot_sizes(sizes_bytes: dict, title="How big is the knowledge?"):
-    """Horizontal bars of sizes in bytes (log scale), e.g. model file vs training data. Introduced in notebook 06."""
+    """Horizontal bars of sizes in bytes (log scale), e.g. model file vs training data. Introduced in notebook 07."""
     fig, ax = plt.subplots(figsize=(6, 0.6 * len(sizes_bytes) + 1.2))
     names = list(sizes_bytes)
     ax.barh(names, [sizes_bytes[k] for k in names])
@@ -192,3 +198,28 @@ def human_bytes(n: int) -> str:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1000
     return f"{n:.1f} GB"
+
+
+def plot_recipes(rows: dict, title="What each ingredient of the recipe does"):
+    """Grouped horizontal bars: for each recipe, its accuracy on the Persians, on the old breeds together and on the worst old breed.
+
+    ``rows`` is ``{recipe name: {"Persians": a, "old breeds together": b, "worst old breed": c}}``.
+    Introduced in notebook 05.
+    """
+    names = list(rows)
+    measures = list(dict.fromkeys(m for r in rows.values() for m in r))
+    height = 0.8 / len(measures)
+    fig, ax = plt.subplots(figsize=(7, 0.9 * len(names) + 1.2))
+    for k, measure in enumerate(measures):
+        ys = np.arange(len(names)) + (k - (len(measures) - 1) / 2) * height
+        values = [rows[n].get(measure, np.nan) for n in names]
+        bars = ax.barh(ys, values, height, label=measure)
+        ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+    ax.set_yticks(np.arange(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.1)
+    ax.set_xlabel("accuracy")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    plt.show()
