@@ -13,12 +13,38 @@ import numpy as np
 from .data import PetImages
 
 
+def _grid_shape(n: int, ncols: int = 8) -> tuple[int, int]:
+    """Rows and columns for ``n`` pictures, at most ``ncols`` wide, with no empty slot where one can be avoided.
+
+    6 pictures with ``ncols=8`` give 1 row of 6; 20 with ``ncols=9`` give 4 rows of 5.
+    Only when no width from ``ncols`` down to half of it divides ``n`` (e.g. 13) is the last row short.
+    """
+    ncols = min(ncols, n)
+    for cols in range(ncols, (ncols + 1) // 2 - 1, -1):
+        if n % cols == 0:
+            return n // cols, cols
+    return int(np.ceil(n / ncols)), ncols
+
+
+def _picture_grid(n: int, ncols: int, size=(1.3, 1.55)):
+    """A figure with exactly ``n`` picture axes, without frames; slots the grid does not need are removed."""
+    nrows, ncols = _grid_shape(n, ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+    for ax in axes.flat[n:]:
+        fig.delaxes(ax)
+    for ax in axes.flat[:n]:
+        ax.axis("off")
+    return fig, list(axes.flat[:n])
+
+
 def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, confidence=None, title=None, seed=None):
     """A grid of images labelled with their breed, and the prediction if given.
 
     ``predicted`` and ``confidence`` (one per image of ``pets``) add a line
     "→ dog 0.93" under each picture, red where the prediction is wrong.
-    ``seed`` picks a random ``n`` instead of the first ``n``. Introduced in notebook 01.
+    ``seed`` picks a random ``n`` instead of the first ``n``. The grid is at
+    most ``ncols`` wide and has no empty slots (see _grid_shape).
+    Introduced in notebook 01.
     """
     if n < 1 or ncols < 1:
         raise ValueError("n and ncols must be at least 1.")
@@ -28,11 +54,8 @@ def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, co
     idx = idx[:n]
     if len(idx) == 0:
         raise ValueError("there are no images to show; check the breed or class filter you used.")
-    nrows = int(np.ceil(len(idx) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
-    for ax, i in zip(axes.flat, idx):
+    fig, axes = _picture_grid(len(idx), ncols)
+    for ax, i in zip(axes, idx):
         ax.imshow(pets.images[i], interpolation="nearest")
         label = pets.breeds[i]
         colour = "black"
@@ -149,12 +172,8 @@ def plot_filters(model_or_kernel, layer: str = "conv1", title="What the first la
     if kernel.ndim != 4 or kernel.shape[2] != 3:
         raise ValueError(f"layer {layer!r} is not a convolution on colour images; use the first convolution layer.")
     n = kernel.shape[-1]
-    ncols = min(n, 8)
-    nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.0 * ncols, 1.0 * nrows), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
-    for k, ax in enumerate(axes.flat[:n]):
+    fig, axes = _picture_grid(n, 8, size=(1.0, 1.0))
+    for k, ax in enumerate(axes):
         f = kernel[..., k]
         f = (f - f.min()) / (f.max() - f.min() + 1e-8)
         ax.imshow(f, interpolation="nearest")
