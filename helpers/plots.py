@@ -145,16 +145,26 @@ def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, y
 
 
 def plot_confusion(matrix, class_names, title="Confusion matrix"):
-    """A confusion matrix with counts in the cells (rows: true, columns: predicted). Introduced in notebook 06."""
-    matrix = np.asarray(matrix)
-    fig, ax = plt.subplots(figsize=(1.1 * len(class_names) + 1.8, 1.1 * len(class_names) + 1.2))
-    ax.imshow(matrix, cmap="Blues")
-    for (i, j), v in np.ndenumerate(matrix):
-        ax.text(j, i, str(v), ha="center", va="center", color="white" if v > matrix.max() / 2 else "black")
-    ax.set_xticks(range(len(class_names)), class_names)
-    ax.set_yticks(range(len(class_names)), class_names)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    """A confusion matrix (rows: true class, columns: predicted class). Introduced in notebook 06.
+
+    Each cell is coloured by its share of the row, the true class, so a class
+    with few pictures is as easy to read as one with many; the cell shows that
+    share and, below it, the count: "98 %" over "(147)".
+    """
+    counts = np.asarray(matrix)
+    row_totals = counts.sum(axis=1, keepdims=True)
+    shares = counts / np.maximum(row_totals, 1)  # a class with no pictures gets a row of 0
+    n = len(class_names)
+    fig, ax = plt.subplots(figsize=(1.2 * n + 2.6, 1.1 * n + 1.2))
+    image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for (i, j), share in np.ndenumerate(shares):
+        ax.text(j, i, f"{100 * share:.0f} %\n({counts[i, j]})", ha="center", va="center",
+                color="white" if share > 0.5 else "black")
+    fig.colorbar(image, ax=ax, label="share of the true class")
+    ax.set_xticks(range(n), class_names)
+    ax.set_yticks(range(n), class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
     ax.set_title(title)
     fig.tight_layout()
     plt.show()

@@ -68,3 +68,40 @@ def test_plot_filters_leaves_no_empty_axes(drawn):
     fig = drawn(plots.plot_filters, kernel)
     assert len(fig.axes) == 12
     assert all(len(ax.images) == 1 for ax in fig.axes)
+
+
+# -- Confusion matrices coloured by share of the row --------------------------------
+
+RABBITS = [[140, 8, 2], [5, 145, 0], [0, 1, 39]]  # rows of 150, 150 and 40 pictures
+
+
+def test_confusion_colours_follow_row_shares_not_counts(drawn):
+    fig = drawn(plots.plot_confusion, RABBITS, ["cat", "dog", "rabbit"])
+    ax = fig.axes[0]
+    colours = np.asarray(ax.images[0].get_array())
+    counts = np.array(RABBITS)
+    np.testing.assert_allclose(colours, counts / counts.sum(axis=1, keepdims=True))
+    assert ax.images[0].get_clim() == (0, 1)
+    # the 39-of-40 rabbit diagonal is the darkest cell, not the palest
+    assert colours[2, 2] == colours.max()
+
+
+def test_confusion_cells_show_share_and_count(drawn):
+    fig = drawn(plots.plot_confusion, RABBITS, ["cat", "dog", "rabbit"])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "98 %\n(39)" in texts
+    assert "93 %\n(140)" in texts
+    assert len(texts) == 9
+
+
+def test_confusion_has_a_labelled_colour_bar_and_axes(drawn):
+    fig = drawn(plots.plot_confusion, RABBITS, ["cat", "dog", "rabbit"])
+    ax, bar = fig.axes
+    assert bar.get_ylabel() == "share of the true class"
+    assert ax.get_xlabel() == "predicted class"
+    assert ax.get_ylabel() == "true class"
+
+
+def test_confusion_with_an_empty_row(drawn):
+    fig = drawn(plots.plot_confusion, [[3, 1], [0, 0]], ["cat", "dog"])
+    assert np.asarray(fig.axes[0].images[0].get_array())[1].tolist() == [0, 0]
