@@ -207,14 +207,25 @@ def plot_against_n(ns, curves: dict, ylabel="Persian accuracy", title="More exam
 
 
 def plot_sizes(sizes_bytes: dict, title="How big is the knowledge?"):
-    """Horizontal bars of sizes in bytes (log scale), e.g. model file vs training data. Introduced in notebook 07."""
-    fig, ax = plt.subplots(figsize=(6, 0.6 * len(sizes_bytes) + 1.2))
+    """Horizontal bars of sizes in bytes on a linear axis, e.g. model file vs training data. Introduced in notebook 07.
+
+    Each bar is labelled with its size ("277.7 kB"); every bar but the largest
+    also says what share of the largest it is ("2.1 % of the largest"), which
+    is all a bar too thin to see can tell.
+    """
     names = list(sizes_bytes)
-    ax.barh(names, [sizes_bytes[k] for k in names])
-    ax.set_xscale("log")
-    ax.set_xlabel("bytes (log scale)")
-    for i, k in enumerate(names):
-        ax.text(sizes_bytes[k], i, f"  {human_bytes(sizes_bytes[k])}", va="center", fontsize=9)
+    values = [sizes_bytes[k] for k in names]
+    largest = max(values)
+    fig, ax = plt.subplots(figsize=(7, 0.6 * len(names) + 1.2))
+    ax.barh(names, values)
+    ax.invert_yaxis()  # the first size on top, as given
+    for i, v in enumerate(values):
+        label = human_bytes(v) if v == largest else f"{human_bytes(v)} = {100 * v / largest:.2g} % of the largest"
+        ax.text(v + 0.01 * largest, i, label, va="center", fontsize=9)
+    ax.set_xlim(0, 1.45 * largest)  # room for the labels
+    ax.set_xticks([t for t in ax.get_xticks() if t <= largest])  # no ticks beyond the data
+    ax.xaxis.set_major_formatter(lambda x, _: human_bytes(x) if x else "0")
+    ax.set_xlabel("size (linear scale)")
     ax.set_title(title)
     fig.tight_layout()
     plt.show()

@@ -105,3 +105,22 @@ def test_confusion_has_a_labelled_colour_bar_and_axes(drawn):
 def test_confusion_with_an_empty_row(drawn):
     fig = drawn(plots.plot_confusion, [[3, 1], [0, 0]], ["cat", "dog"])
     assert np.asarray(fig.axes[0].images[0].get_array())[1].tolist() == [0, 0]
+
+
+# -- Size bars on a linear axis --------------------------------------------------------
+
+SIZES = {"training pictures (2000)": 12_960_000, "the model's weights": 277_728}
+
+
+def test_sizes_use_a_linear_axis(drawn):
+    fig = drawn(plots.plot_sizes, SIZES)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "linear"
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths == [12_960_000, 277_728]
+
+
+def test_sizes_print_each_size_and_the_share_of_the_largest(drawn):
+    fig = drawn(plots.plot_sizes, SIZES)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["13.0 MB", "277.7 kB = 2.1 % of the largest"]
