@@ -10,7 +10,23 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from matplotlib.ticker import MaxNLocator
+
 from .data import PetImages
+
+
+def _legend_outside(ax):
+    """The legend to the right of the plot, where it covers no data."""
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
+
+
+def _reference_lines(ax, chance=None, majority=None, vertical=False):
+    """Dashed lines at the accuracy of guessing (``chance``) and of always answering the most common class (``majority``)."""
+    line = ax.axvline if vertical else ax.axhline
+    if chance is not None:
+        line(chance, color="grey", linestyle="--", label=f"chance level ({chance:.2f})")
+    if majority is not None:
+        line(majority, color="black", linestyle=":", label=f"always the most common class ({majority:.2f})")
 
 
 def _grid_shape(n: int, ncols: int = 8) -> tuple[int, int]:
@@ -71,18 +87,24 @@ def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, co
     plt.show()
 
 
-def plot_learning_curve(sizes, accuracies, chance: float | None = None, title="Performance P grows with experience E"):
-    """Accuracy against the number of training images (log scale). Introduced in notebook 01."""
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+def plot_learning_curve(sizes, accuracies, chance: float | None = None, title="Performance P grows with experience E",
+                        majority: float | None = None):
+    """Accuracy against the number of training images (log scale). Introduced in notebook 01.
+
+    ``chance`` and ``majority`` (the accuracy of always answering the most
+    common class of the test set) are drawn as labelled dashed lines.
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.6))
     ax.plot(sizes, accuracies, "o-", label="accuracy on test images")
-    if chance is not None:
-        ax.axhline(chance, color="grey", linestyle="--", label=f"chance level ({chance:.2f})")
+    _reference_lines(ax, chance, majority)
     ax.set_xscale("log")
-    ax.set_xlabel("experience E: number of training images")
+    ax.set_xticks(sizes, [str(n) for n in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("experience E: number of training images (log scale)")
     ax.set_ylabel("performance P: accuracy")
     ax.set_ylim(0, 1.02)
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 
@@ -108,9 +130,9 @@ def plot_history(history: dict, fine_tuning_starts: int | None = None, title="Tr
     for ax in (ax1, ax2):
         ax.set_xlabel("epoch")
         if fine_tuning_starts is not None:
-            ax.axvline(fine_tuning_starts + 0.5, color="grey", linestyle="--")
-            ax.text(fine_tuning_starts + 0.6, ax.get_ylim()[1], "fine-tuning starts", va="top", fontsize=8, color="grey")
-        ax.legend(loc="best", fontsize=8)
+            ax.axvline(fine_tuning_starts + 0.5, color="grey", linestyle="--", label="fine-tuning starts")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _legend_outside(ax2)  # one legend for both: the same colours
     fig.suptitle(title)
     fig.tight_layout()
     plt.show()
@@ -192,16 +214,22 @@ def plot_filters(model_or_kernel, layer: str = "conv1", title="What the first la
     plt.show()
 
 
-def plot_against_n(ns, curves: dict, ylabel="Persian accuracy", title="More examples help — and a head start helps more"):
-    """Lines of a score against the number of new examples N, one per method. Introduced in notebook 04."""
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+def plot_against_n(ns, curves: dict, ylabel="Persian accuracy", title="More examples help — and a head start helps more",
+                   chance: float | None = None, majority: float | None = None):
+    """Lines of a score against the number of new examples N, one per method. Introduced in notebook 04.
+
+    ``chance`` and ``majority`` (accuracy of always answering the most common class) add dashed reference lines.
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.6))
     for name, values in curves.items():
         ax.plot(ns, values, "o-", label=name)
+    _reference_lines(ax, chance, majority)
+    ax.set_xticks(ns)
     ax.set_xlabel("N: new examples used for training")
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, 1.02)
     ax.set_title(title)
-    ax.legend(loc="best", fontsize=8)
+    _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 
@@ -260,6 +288,6 @@ def plot_recipes(rows: dict, title="What each ingredient of the recipe does"):
     ax.set_xlim(0, 1.1)
     ax.set_xlabel("accuracy")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _legend_outside(ax)
     fig.tight_layout()
     plt.show()

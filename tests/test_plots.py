@@ -124,3 +124,73 @@ def test_sizes_print_each_size_and_the_share_of_the_largest(drawn):
     fig = drawn(plots.plot_sizes, SIZES)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["13.0 MB", "277.7 kB = 2.1 % of the largest"]
+
+
+# -- Legends off the data, reference lines where accuracy is plotted ----------------
+
+
+def legends_clear_of_the_data(fig):
+    """The figure has a legend, and no legend overlaps the plotting area of any axes."""
+    renderer = fig.canvas.get_renderer()
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None] + fig.legends
+    assert legends, "expected a legend"
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        for ax in fig.axes:
+            assert not box.overlaps(ax.get_window_extent(renderer)), f"legend over the data of {ax.get_title()!r}"
+    return True
+
+
+def line_labels(ax):
+    return [line.get_label() for line in ax.get_lines()]
+
+
+def test_learning_curve_legend_outside_with_chance_and_majority(drawn):
+    fig = drawn(plots.plot_learning_curve, [20, 100, 2000], [0.55, 0.7, 0.95], chance=0.49, majority=0.556)
+    assert legends_clear_of_the_data(fig)
+    labels = line_labels(fig.axes[0])
+    assert "chance level (0.49)" in labels
+    assert "always the most common class (0.56)" in labels
+
+
+def test_learning_curve_without_majority_draws_no_majority_line(drawn):
+    fig = drawn(plots.plot_learning_curve, [20, 100, 2000], [0.55, 0.7, 0.95], chance=0.49)
+    assert not any("most common" in label for label in line_labels(fig.axes[0]))
+    assert fig.axes[0].get_xticks().tolist() == [20, 100, 2000]
+
+
+def test_learning_curve_keeps_its_positional_arguments(drawn):
+    fig = drawn(plots.plot_learning_curve, [20, 100], [0.5, 0.7], 0.5, "my title")
+    assert fig.axes[0].get_title() == "my title"
+
+
+CURVES = {"transfer: Persians": [0.1, 0.5, 0.9], "from scratch: Persians": [0.0, 0.3, 0.8]}
+
+
+def test_against_n_legend_outside_and_reference_lines(drawn):
+    fig = drawn(plots.plot_against_n, [0, 5, 50], CURVES, ylabel="accuracy", chance=0.5, majority=0.556)
+    assert legends_clear_of_the_data(fig)
+    labels = line_labels(fig.axes[0])
+    assert "chance level (0.50)" in labels and "always the most common class (0.56)" in labels
+
+
+def test_against_n_draws_reference_lines_only_when_given(drawn):
+    fig = drawn(plots.plot_against_n, [0, 5, 50], CURVES)
+    assert line_labels(fig.axes[0]) == list(CURVES)
+
+
+HISTORY = {"loss": [0.7, 0.5, 0.4], "val_loss": [0.6, 0.5, 0.45],
+           "accuracy": [0.6, 0.7, 0.8], "val_accuracy": [0.6, 0.72, 0.78]}
+
+
+@pytest.mark.parametrize("fine_tuning_starts", [None, 2])
+def test_history_legend_outside(drawn, fine_tuning_starts):
+    fig = drawn(plots.plot_history, HISTORY, fine_tuning_starts=fine_tuning_starts)
+    assert legends_clear_of_the_data(fig)
+
+
+def test_history_epoch_ticks_are_whole_numbers(drawn):
+    fig = drawn(plots.plot_history, HISTORY)
+    for ax in fig.axes:
+        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks)
