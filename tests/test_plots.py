@@ -194,3 +194,33 @@ def test_history_epoch_ticks_are_whole_numbers(drawn):
     for ax in fig.axes:
         ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
         assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+# -- plot_recipes (notebook 05) --------------------------------------------------------
+
+RECIPES = {
+    "Persians only": {"Persians": 1.0, "old breeds together": 0.45, "worst old breed": 0.0},
+    "with rehearsal": {"Persians": 0.9, "old breeds together": 0.95, "worst old breed": 0.81},
+}
+
+
+def test_recipes_are_grouped_horizontal_bars_with_values(drawn):
+    fig = drawn(plots.plot_recipes, RECIPES)
+    ax = fig.axes[0]
+    assert len(ax.containers) == 3  # one set of bars per measure
+    widths = [[bar.get_width() for bar in bars] for bars in ax.containers]
+    assert widths == [[1.0, 0.9], [0.45, 0.95], [0.0, 0.81]]
+    assert all(bar.get_height() < 0.3 for bars in ax.containers for bar in bars)  # horizontal bars, in groups
+    assert {t.get_text() for t in ax.texts} >= {"1.00", "0.45", "0.00", "0.81"}
+    assert ax.get_xlim() == (0, 1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(RECIPES)
+
+
+def test_recipes_legend_outside(drawn):
+    fig = drawn(plots.plot_recipes, RECIPES, title="What the fix needs")
+    assert legends_clear_of_the_data(fig)
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == list(RECIPES["Persians only"])
+    renderer = fig.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    assert not any(box.overlaps(t.get_window_extent(renderer)) for t in fig.axes[0].texts), "legend over a printed value"
