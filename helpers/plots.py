@@ -138,30 +138,51 @@ def plot_history(history: dict, fine_tuning_starts: int | None = None, title="Tr
     plt.show()
 
 
-def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, ylabel="accuracy"):
-    """Bars of accuracy per breed.
+def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, ylabel="accuracy",
+                    chance: float | None = None, majority: float | None = None):
+    """Bars of accuracy per breed, in the order given.
 
     ``results`` is either ``{breed: accuracy}`` or, to compare models side by
     side, ``{model_name: {breed: accuracy}}``. ``highlight`` names a breed to
     mark (e.g. ``"persian"``); ``ylabel`` says what the bars measure.
+    ``chance`` and ``majority`` (accuracy of always answering the most common
+    class) add dashed reference lines. With more than 12 breeds (the real
+    photos have 37) the bars lie down: one row per breed, first breed on top.
     Introduced in notebook 03.
     """
     if results and not isinstance(next(iter(results.values())), dict):
-        results = {"accuracy": results}
+        results = {"_nolegend_": results}  # one model: no legend entry for it
     breeds = list(dict.fromkeys(b for r in results.values() for b in r))
+    lying = len(breeds) > 12
+    has_legend = len(results) > 1 or chance is not None or majority is not None
     width = 0.8 / len(results)
-    fig, ax = plt.subplots(figsize=(max(6, 0.75 * len(breeds) + 1), 3.6))
+    if lying:
+        fig, ax = plt.subplots(figsize=(8, (0.16 + 0.08 * len(results)) * len(breeds) + 1.2))
+    else:
+        fig, ax = plt.subplots(figsize=(max(6, 0.75 * len(breeds) + 1) + 2 * has_legend, 3.6))
+    positions = np.arange(len(breeds))
+    draw_bars = ax.barh if lying else ax.bar
     for k, (name, acc) in enumerate(results.items()):
-        xs = np.arange(len(breeds)) + (k - (len(results) - 1) / 2) * width
-        ax.bar(xs, [acc.get(b, np.nan) for b in breeds], width, label=name)
-    ax.set_xticks(np.arange(len(breeds)), breeds, rotation=30, ha="right")
+        draw_bars(positions + (k - (len(results) - 1) / 2) * width, [acc.get(b, np.nan) for b in breeds], width, label=name)
+    _reference_lines(ax, chance, majority, vertical=lying)
+    if lying:
+        ax.set_yticks(positions, breeds, fontsize=9)
+        ax.set_ylim(len(breeds) - 0.5, -0.5)  # first breed on top
+        ax.set_xlim(0, 1.05)
+        ax.set_xlabel(ylabel)
+        labels = ax.get_yticklabels()
+    else:
+        ax.set_xticks(positions, breeds, rotation=30, ha="right")
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel(ylabel)
+        labels = ax.get_xticklabels()
     if highlight in breeds:
-        ax.get_xticklabels()[breeds.index(highlight)].set_color("crimson")
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel(ylabel)
+        i = breeds.index(highlight)
+        labels[i].set(color="crimson", fontweight="bold")
+        (ax.axhspan if lying else ax.axvspan)(i - 0.5, i + 0.5, color="crimson", alpha=0.1, zorder=0)
     ax.set_title(title)
-    if len(results) > 1:
-        ax.legend(fontsize=8, loc="lower left")
+    if has_legend:
+        _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 

@@ -224,3 +224,67 @@ def test_recipes_legend_outside(drawn):
     renderer = fig.canvas.get_renderer()
     box = legend.get_window_extent(renderer)
     assert not any(box.overlaps(t.get_window_extent(renderer)) for t in fig.axes[0].texts), "legend over a printed value"
+
+
+# -- Per-breed bars: 9 toy breeds stand, 37 Oxford breeds lie down -------------------
+
+TOY = {b: 0.9 for b in ["tabby", "siamese", "tuxedo", "russian_blue", "beagle", "labrador",
+                         "sheepdog", "golden_retriever", "newfoundland"]} | {"persian": 0.1}
+OXFORD = {f"breed_{i:02d}": 0.5 + i / 100 for i in range(36)} | {"persian": 0.2}
+
+
+def tick_texts(labels):
+    return [t.get_text() for t in labels]
+
+
+def test_few_breeds_stand_up(drawn):
+    fig = drawn(plots.plot_breed_bars, TOY, highlight="persian")
+    ax = fig.axes[0]
+    assert tick_texts(ax.get_xticklabels()) == list(TOY)
+    assert [bar.get_height() for bar in ax.containers[0]] == list(TOY.values())
+    assert ax.get_legend() is None  # one model, no reference lines: nothing to explain
+    assert ax.get_xticklabels()[-1].get_color() == "crimson"
+
+
+def test_37_breeds_lie_down_in_the_order_given(drawn):
+    fig = drawn(plots.plot_breed_bars, OXFORD, highlight="persian")
+    ax = fig.axes[0]
+    assert tick_texts(ax.get_yticklabels()) == list(OXFORD)
+    assert [bar.get_width() for bar in ax.containers[0]] == list(OXFORD.values())
+    bottom, top = ax.get_ylim()
+    assert top < bottom  # the first breed on top
+    assert all(t.get_fontsize() >= 8 for t in ax.get_yticklabels())
+    persian = ax.get_yticklabels()[list(OXFORD).index("persian")]
+    assert persian.get_color() == "crimson"
+
+
+def test_rows_do_not_overlap_with_37_breeds(drawn):
+    fig = drawn(plots.plot_breed_bars, {"before": OXFORD, "after": OXFORD})
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].get_yticklabels()]
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    assert fig.get_figheight() > 10  # the figure grows with the breeds
+
+
+def test_breed_bars_of_several_models_have_the_legend_outside(drawn):
+    fig = drawn(plots.plot_breed_bars, {"before": TOY, "after": TOY})
+    assert legends_clear_of_the_data(fig)
+    assert tick_texts(fig.axes[0].get_legend().get_texts()) == ["before", "after"]
+
+
+@pytest.mark.parametrize("breeds", [TOY, OXFORD], ids=["standing", "lying"])
+def test_breed_bars_draw_chance_and_majority_when_given(drawn, breeds):
+    fig = drawn(plots.plot_breed_bars, {"before": breeds, "after": breeds}, chance=0.5, majority=0.556)
+    assert legends_clear_of_the_data(fig)
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    majority = lines["always the most common class (0.56)"]
+    along = majority.get_xdata() if breeds is OXFORD else majority.get_ydata()
+    assert list(along) == [0.556, 0.556]
+    assert "chance level (0.50)" in lines
+
+
+def test_breed_bars_without_reference_values_draw_no_lines(drawn):
+    fig = drawn(plots.plot_breed_bars, TOY, "title", "persian", "called 'dog'")
+    assert fig.axes[0].get_lines() == []
+    assert fig.axes[0].get_ylabel() == "called 'dog'"
