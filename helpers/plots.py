@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-
 from matplotlib.ticker import MaxNLocator
 
 from .data import PetImages
@@ -33,10 +32,10 @@ def _grid_shape(n: int, ncols: int = 8) -> tuple[int, int]:
     """Rows and columns for ``n`` pictures, at most ``ncols`` wide, with no empty slot where one can be avoided.
 
     6 pictures with ``ncols=8`` give 1 row of 6; 20 with ``ncols=9`` give 4 rows of 5.
-    Only when no width from ``ncols`` down to half of it divides ``n`` (e.g. 13) is the last row short.
+    Only when no width from ``ncols`` down to just over half of it divides ``n`` (e.g. 13) is the last row short.
     """
     ncols = min(ncols, n)
-    for cols in range(ncols, (ncols + 1) // 2 - 1, -1):
+    for cols in range(ncols, ncols // 2, -1):
         if n % cols == 0:
             return n // cols, cols
     return int(np.ceil(n / ncols)), ncols

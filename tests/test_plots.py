@@ -288,3 +288,10 @@ def test_breed_bars_without_reference_values_draw_no_lines(drawn):
     fig = drawn(plots.plot_breed_bars, TOY, "title", "persian", "called 'dog'")
     assert fig.axes[0].get_lines() == []
     assert fig.axes[0].get_ylabel() == "called 'dog'"
+
+
+def test_docstrings_name_the_renumbered_notebooks():
+    assert "Introduced in notebook 06" in plots.plot_confusion.__doc__
+    assert "Introduced in notebook 07" in plots.plot_sizes.__doc__
+    assert "Introduced in notebook 04" in plots.plot_against_n.__doc__
+    assert "Introduced in notebook 05" in plots.plot_recipes.__doc__
