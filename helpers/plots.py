@@ -312,3 +312,23 @@ def plot_recipes(rows: dict, title="What each ingredient of the recipe does"):
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=len(measures))
     fig.tight_layout()
     plt.show()
+
+
+def plot_epochs(curves: dict, title="Epoch by epoch", ylabel="share of the old test pictures",
+                chance: float | None = None, majority: float | None = None):
+    """Lines of measures taken after every epoch, e.g. ``{"accuracy on cats and dogs": [...]}``. Introduced in notebook 06.
+
+    ``chance`` and ``majority`` (accuracy of always answering the most common class) add dashed reference lines.
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    for name, values in curves.items():
+        ax.plot(np.arange(1, len(values) + 1), values, "o-", markersize=3, label=name)
+    _reference_lines(ax, chance, majority)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(-0.02, 1.02)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title)
+    _legend_outside(ax)
+    fig.tight_layout()
+    plt.show()

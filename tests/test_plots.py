@@ -295,3 +295,15 @@ def test_docstrings_name_the_renumbered_notebooks():
     assert "Introduced in notebook 07" in plots.plot_sizes.__doc__
     assert "Introduced in notebook 04" in plots.plot_against_n.__doc__
     assert "Introduced in notebook 05" in plots.plot_recipes.__doc__
+
+
+def test_plot_epochs_legend_outside_and_whole_epochs(drawn):
+    fig = drawn(plots.plot_epochs, {"accuracy on cats and dogs": [0.9, 0.6, 0.3], "rabbits": [0.2, 0.7, 0.99]})
+    assert legends_clear_of_the_data(fig)
+    ax = fig.axes[0]
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+
+
+def test_plot_epochs_draws_majority_when_given(drawn):
+    fig = drawn(plots.plot_epochs, {"old classes": [0.9, 0.5]}, majority=0.44)
+    assert "always the most common class (0.44)" in line_labels(fig.axes[0])
