@@ -129,14 +129,66 @@ def test_confidence_when_the_model_made_no_mistake():
     assert status("03-confidence-when-wrong", None, probabilities=right, pets=PETS_03) == "unanswered"
 
 
-# -- 04: fluffy dogs without rehearsal (an experiment: any fraction is accepted) ------------------
+class PixelModel:
+    """A stand-in model: says "dog" when a picture's first pixel is bright, else "cat"."""
+
+    output_shape = (None, 2)
+    input_shape = (None, 2, 2, 3)
+
+    def predict(self, x, **_):
+        dog = (x[:, 0, 0, 0] > 127).astype("float32")
+        return np.stack([1 - dog, dog], axis=1)
 
 
-def test_fluffy_dogs_without_rehearsal():
-    assert "much worse" in message("04-fluffy-dogs-without-rehearsal", 0.4, before=0.95)
-    assert "held up" in message("04-fluffy-dogs-without-rehearsal", 0.93, before=0.95)
-    assert status("04-fluffy-dogs-without-rehearsal", 0.5) == "correct"
-    assert status("04-fluffy-dogs-without-rehearsal", 40, before=0.95) == "wrong"
+def pets_with(first_pixels, classes, breeds):
+    images = np.zeros((len(classes), 2, 2, 3), np.uint8)
+    images[:, 0, 0, 0] = first_pixels
+    return PetImages(images, classes, breeds)
+
+
+# the model calls 3 of these 6 "cat": 2 true cats (1 wrong), 1 dog
+PETS_04 = pets_with([0, 0, 255, 0, 255, 255], ["cat", "cat", "cat", "dog", "dog", "dog"],
+                    ["tabby", "persian", "persian", "beagle", "sheepdog", "sheepdog"])
+
+
+# -- 04: the share of all test pictures the Persians-only model calls "cat" ---------------------
+
+
+def test_share_called_cat_and_the_usual_slips():
+    context = dict(model=PixelModel(), pets=PETS_04)
+    assert status("04-share-called-cat", 0.5, **context) == "correct"
+    assert "class collapse" in message("04-share-called-cat", 0.5, **context)
+    assert status("04-share-called-cat", 0.5 - 0.5, **context) == "wrong"
+    assert "accuracy" in message("04-share-called-cat", 4 / 6, **context)  # right answers, not "cat" answers
+    assert status("04-share-called-cat", 1 / 3, **context) == "wrong"  # the share among the dogs only
+    assert status("04-share-called-cat", 3, **context) == "wrong"  # a count, not a share
+
+
+def test_share_called_cat_rejects_the_share_called_dog():
+    pets = pets_with([0, 255, 255, 255], ["cat", "cat", "dog", "dog"], ["tabby", "tabby", "beagle", "beagle"])
+    assert status("04-share-called-cat", 0.75, model=PixelModel(), pets=pets) == "wrong"
+    assert "called \"dog\"" in message("04-share-called-cat", 0.75, model=PixelModel(), pets=pets)
+    assert status("04-share-called-cat", 0.25, model=PixelModel(), pets=pets) == "correct"
+
+
+# -- 05: fluffy dogs after a rehearsal without them -------------------------------------------
+
+
+def test_fluffy_dogs_without_them_checks_the_measurement():
+    context = dict(model=PixelModel(), pets=PETS_04, fluffy_breeds=["sheepdog"])
+    assert status("05-fluffy-dogs-without-them", 1.0, **context) == "correct"  # both sheepdogs called dog
+    assert "every test picture" in message("05-fluffy-dogs-without-them", 2 / 3, **context)
+    assert status("05-fluffy-dogs-without-them", 2 / 3, **context) == "wrong"  # every picture: 4 of 6 right
+    assert status("05-fluffy-dogs-without-them", 0.5, **context) == "wrong"
+    assert "before" in message("05-fluffy-dogs-without-them", 0.9, before=0.9, **context)
+    assert "held within two points" in message("05-fluffy-dogs-without-them", 1.0, before=0.99, **context)
+
+
+def test_fluffy_dogs_without_them_names_a_fall():
+    pets = pets_with([255, 0, 0, 0], ["dog", "dog", "dog", "cat"], ["sheepdog", "sheepdog", "beagle", "tabby"])
+    context = dict(model=PixelModel(), pets=pets, fluffy_breeds=["sheepdog"])
+    assert status("05-fluffy-dogs-without-them", 0.5, **context) == "correct"
+    assert "fell by 0.450" in message("05-fluffy-dogs-without-them", 0.5, before=0.95, **context)
 
 
 # -- 06: rabbits called cats or dogs --------------------------------------------------------

@@ -162,7 +162,7 @@ def _report(path: Path, problems: list[str]) -> str:
     return f"{_id(path)}:\n  " + "\n  ".join(problems)
 
 
-def test_the_six_notebooks_of_the_series_exist():
+def test_the_seven_notebooks_of_the_series_exist():
     """01..07, one file each; the checks below must not pass on an empty folder."""
     found = {number: [p.name for p in SERIES if p.name.startswith(number + "_")] for number in EXPECTED_NUMBERS}
     missing = [number for number, names in found.items() if not names]

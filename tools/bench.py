@@ -62,9 +62,22 @@ MEASURES = [
     ("seen_breeds_drop", "04", lambda m: m["seen_breeds_overall_before"] - m["seen_breeds_overall_after"]),
     ("largest_seen_breed_drop", "04", "largest_seen_breed_drop"),
     ("transfer_minus_scratch", "04", "transfer_minus_scratch"),
+    ("scratch_persians_at_50", "04", lambda m: m["scratch_persians"][-1]),
+    ("transfer_persians_at_50", "04", lambda m: m["transfer_persians"][-1]),
+    ("scratch_random_old_all", "04", "scratch_random_all"),
+    # notebook 05: each ingredient left out; Persians, and the worst old breed's drop, against the full recipe
+    ("full_recipe_largest_drop", "05", lambda m: m["full_recipe"]["largest_drop"]),
+    ("frozen_base_persians", "05", lambda m: m["frozen_base"]["persians"]),
+    ("frozen_base_old_together", "05", lambda m: m["frozen_base"]["old_together"]),
+    ("no_extra_dogs_largest_drop", "05", lambda m: m["no_extra_dogs"]["largest_drop"]),
+    ("random_rehearsal_largest_drop", "05", lambda m: m["random_rehearsal"]["largest_drop"]),
+    ("constant_steps_persians", "05", lambda m: m["steps_that_do_not_shrink"]["persians"]),
+    ("constant_steps_largest_drop", "05", lambda m: m["steps_that_do_not_shrink"]["largest_drop"]),
     ("rabbit_accuracy", "06", "rabbit_accuracy"),
     ("old_classes_accuracy_drop", "06", lambda m: m["old_classes_accuracy_before"] - m["old_classes_accuracy"]),
     ("forgetting_drop", "06", "forgetting_drop"),
+    ("rabbits_only_called_rabbit", "06", "rabbits_only_called_rabbit"),
+    ("scratch_cats_and_dogs", "06", lambda m: (m["scratch_by_class"]["cat"] + m["scratch_by_class"]["dog"]) / 2),
 ]
 
 
@@ -177,7 +190,10 @@ def measure(runs: dict, seed: int, notebook: str, key):
     run = runs[seed].get(notebook, {})
     if "measured" not in run:
         return None
-    return key(run["measured"]) if callable(key) else run["measured"].get(key)
+    try:
+        return key(run["measured"]) if callable(key) else run["measured"].get(key)
+    except (KeyError, IndexError, TypeError):  # e.g. a QUICK run, or a measure this notebook did not print
+        return None
 
 
 def main(argv=None) -> int:
