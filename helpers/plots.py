@@ -9,8 +9,47 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .data import PetImages
+
+
+def _legend_outside(ax):
+    """The legend to the right of the plot, where it covers no data."""
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
+
+
+def _reference_lines(ax, chance=None, majority=None, vertical=False):
+    """Dashed lines at the accuracy of guessing (``chance``) and of always answering the most common class (``majority``)."""
+    line = ax.axvline if vertical else ax.axhline
+    if chance is not None:
+        line(chance, color="grey", linestyle="--", label=f"chance level ({chance:.2f})")
+    if majority is not None:
+        line(majority, color="black", linestyle=":", label=f"always the most common class ({majority:.2f})")
+
+
+def _grid_shape(n: int, ncols: int = 8) -> tuple[int, int]:
+    """Rows and columns for ``n`` pictures, at most ``ncols`` wide, with no empty slot where one can be avoided.
+
+    6 pictures with ``ncols=8`` give 1 row of 6; 20 with ``ncols=9`` give 4 rows of 5.
+    Only when no width from ``ncols`` down to just over half of it divides ``n`` (e.g. 13) is the last row short.
+    """
+    ncols = min(ncols, n)
+    for cols in range(ncols, ncols // 2, -1):
+        if n % cols == 0:
+            return n // cols, cols
+    return int(np.ceil(n / ncols)), ncols
+
+
+def _picture_grid(n: int, ncols: int, size=(1.3, 1.55)):
+    """A figure with exactly ``n`` picture axes, without frames; slots the grid does not need are removed."""
+    nrows, ncols = _grid_shape(n, ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+    for ax in axes.flat[n:]:
+        fig.delaxes(ax)
+    for ax in axes.flat[:n]:
+        ax.axis("off")
+    return fig, list(axes.flat[:n])
 
 
 def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, confidence=None, title=None, seed=None):
@@ -18,7 +57,9 @@ def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, co
 
     ``predicted`` and ``confidence`` (one per image of ``pets``) add a line
     "→ dog 0.93" under each picture, red where the prediction is wrong.
-    ``seed`` picks a random ``n`` instead of the first ``n``. Introduced in notebook 01.
+    ``seed`` picks a random ``n`` instead of the first ``n``. The grid is at
+    most ``ncols`` wide and has no empty slots (see _grid_shape).
+    Introduced in notebook 01.
     """
     if n < 1 or ncols < 1:
         raise ValueError("n and ncols must be at least 1.")
@@ -28,11 +69,8 @@ def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, co
     idx = idx[:n]
     if len(idx) == 0:
         raise ValueError("there are no images to show; check the breed or class filter you used.")
-    nrows = int(np.ceil(len(idx) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
-    for ax, i in zip(axes.flat, idx):
+    fig, axes = _picture_grid(len(idx), ncols)
+    for ax, i in zip(axes, idx):
         ax.imshow(pets.images[i], interpolation="nearest")
         label = pets.breeds[i]
         colour = "black"
@@ -48,18 +86,24 @@ def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, co
     plt.show()
 
 
-def plot_learning_curve(sizes, accuracies, chance: float | None = None, title="Performance P grows with experience E"):
-    """Accuracy against the number of training images (log scale). Introduced in notebook 01."""
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+def plot_learning_curve(sizes, accuracies, chance: float | None = None, title="Performance P grows with experience E",
+                        majority: float | None = None):
+    """Accuracy against the number of training images (log scale). Introduced in notebook 01.
+
+    ``chance`` and ``majority`` (the accuracy of always answering the most
+    common class of the test set) are drawn as labelled dashed lines.
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.6))
     ax.plot(sizes, accuracies, "o-", label="accuracy on test images")
-    if chance is not None:
-        ax.axhline(chance, color="grey", linestyle="--", label=f"chance level ({chance:.2f})")
+    _reference_lines(ax, chance, majority)
     ax.set_xscale("log")
-    ax.set_xlabel("experience E: number of training images")
+    ax.set_xticks(sizes, [str(n) for n in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("experience E: number of training images (log scale)")
     ax.set_ylabel("performance P: accuracy")
     ax.set_ylim(0, 1.02)
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 
@@ -85,53 +129,84 @@ def plot_history(history: dict, fine_tuning_starts: int | None = None, title="Tr
     for ax in (ax1, ax2):
         ax.set_xlabel("epoch")
         if fine_tuning_starts is not None:
-            ax.axvline(fine_tuning_starts + 0.5, color="grey", linestyle="--")
-            ax.text(fine_tuning_starts + 0.6, ax.get_ylim()[1], "fine-tuning starts", va="top", fontsize=8, color="grey")
-        ax.legend(loc="best", fontsize=8)
+            ax.axvline(fine_tuning_starts + 0.5, color="grey", linestyle="--", label="fine-tuning starts")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _legend_outside(ax2)  # one legend for both: the same colours
     fig.suptitle(title)
     fig.tight_layout()
     plt.show()
 
 
-def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, ylabel="accuracy"):
-    """Bars of accuracy per breed.
+def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, ylabel="accuracy",
+                    chance: float | None = None, majority: float | None = None):
+    """Bars of accuracy per breed, in the order given.
 
     ``results`` is either ``{breed: accuracy}`` or, to compare models side by
     side, ``{model_name: {breed: accuracy}}``. ``highlight`` names a breed to
     mark (e.g. ``"persian"``); ``ylabel`` says what the bars measure.
+    ``chance`` and ``majority`` (accuracy of always answering the most common
+    class) add dashed reference lines. With more than 12 breeds (the real
+    photos have 37) the bars lie down: one row per breed, first breed on top.
     Introduced in notebook 03.
     """
     if results and not isinstance(next(iter(results.values())), dict):
-        results = {"accuracy": results}
+        results = {"_nolegend_": results}  # one model: no legend entry for it
     breeds = list(dict.fromkeys(b for r in results.values() for b in r))
+    lying = len(breeds) > 12
+    has_legend = len(results) > 1 or chance is not None or majority is not None
     width = 0.8 / len(results)
-    fig, ax = plt.subplots(figsize=(max(6, 0.75 * len(breeds) + 1), 3.6))
+    if lying:
+        fig, ax = plt.subplots(figsize=(8, (0.16 + 0.08 * len(results)) * len(breeds) + 1.2))
+    else:
+        fig, ax = plt.subplots(figsize=(max(6, 0.75 * len(breeds) + 1) + 2 * has_legend, 3.6))
+    positions = np.arange(len(breeds))
+    draw_bars = ax.barh if lying else ax.bar
     for k, (name, acc) in enumerate(results.items()):
-        xs = np.arange(len(breeds)) + (k - (len(results) - 1) / 2) * width
-        ax.bar(xs, [acc.get(b, np.nan) for b in breeds], width, label=name)
-    ax.set_xticks(np.arange(len(breeds)), breeds, rotation=30, ha="right")
+        draw_bars(positions + (k - (len(results) - 1) / 2) * width, [acc.get(b, np.nan) for b in breeds], width, label=name)
+    _reference_lines(ax, chance, majority, vertical=lying)
+    if lying:
+        ax.set_yticks(positions, breeds, fontsize=9)
+        ax.set_ylim(len(breeds) - 0.5, -0.5)  # first breed on top
+        ax.set_xlim(0, 1.05)
+        ax.set_xlabel(ylabel)
+        labels = ax.get_yticklabels()
+    else:
+        ax.set_xticks(positions, breeds, rotation=30, ha="right")
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel(ylabel)
+        labels = ax.get_xticklabels()
     if highlight in breeds:
-        ax.get_xticklabels()[breeds.index(highlight)].set_color("crimson")
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel(ylabel)
+        i = breeds.index(highlight)
+        labels[i].set(color="crimson", fontweight="bold")
+        (ax.axhspan if lying else ax.axvspan)(i - 0.5, i + 0.5, color="crimson", alpha=0.1, zorder=0)
     ax.set_title(title)
-    if len(results) > 1:
-        ax.legend(fontsize=8, loc="lower left")
+    if has_legend:
+        _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 
 
 def plot_confusion(matrix, class_names, title="Confusion matrix"):
-    """A confusion matrix with counts in the cells (rows: true, columns: predicted). Introduced in notebook 06."""
-    matrix = np.asarray(matrix)
-    fig, ax = plt.subplots(figsize=(1.1 * len(class_names) + 1.8, 1.1 * len(class_names) + 1.2))
-    ax.imshow(matrix, cmap="Blues")
-    for (i, j), v in np.ndenumerate(matrix):
-        ax.text(j, i, str(v), ha="center", va="center", color="white" if v > matrix.max() / 2 else "black")
-    ax.set_xticks(range(len(class_names)), class_names)
-    ax.set_yticks(range(len(class_names)), class_names)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    """A confusion matrix (rows: true class, columns: predicted class). Introduced in notebook 06.
+
+    Each cell is coloured by its share of the row, the true class, so a class
+    with few pictures is as easy to read as one with many; the cell shows that
+    share and, below it, the count: "98 %" over "(147)".
+    """
+    counts = np.asarray(matrix)
+    row_totals = counts.sum(axis=1, keepdims=True)
+    shares = counts / np.maximum(row_totals, 1)  # a class with no pictures gets a row of 0
+    n = len(class_names)
+    fig, ax = plt.subplots(figsize=(1.2 * n + 2.6, 1.1 * n + 1.2))
+    image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for (i, j), share in np.ndenumerate(shares):
+        ax.text(j, i, f"{100 * share:.0f} %\n({counts[i, j]})", ha="center", va="center",
+                color="white" if share > 0.5 else "black")
+    fig.colorbar(image, ax=ax, label="share of the true class")
+    ax.set_xticks(range(n), class_names)
+    ax.set_yticks(range(n), class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
     ax.set_title(title)
     fig.tight_layout()
     plt.show()
@@ -149,12 +224,8 @@ def plot_filters(model_or_kernel, layer: str = "conv1", title="What the first la
     if kernel.ndim != 4 or kernel.shape[2] != 3:
         raise ValueError(f"layer {layer!r} is not a convolution on colour images; use the first convolution layer.")
     n = kernel.shape[-1]
-    ncols = min(n, 8)
-    nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.0 * ncols, 1.0 * nrows), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
-    for k, ax in enumerate(axes.flat[:n]):
+    fig, axes = _picture_grid(n, 8, size=(1.0, 1.0))
+    for k, ax in enumerate(axes):
         f = kernel[..., k]
         f = (f - f.min()) / (f.max() - f.min() + 1e-8)
         ax.imshow(f, interpolation="nearest")
@@ -163,29 +234,46 @@ def plot_filters(model_or_kernel, layer: str = "conv1", title="What the first la
     plt.show()
 
 
-def plot_against_n(ns, curves: dict, ylabel="Persian accuracy", title="More examples help — and a head start helps more"):
-    """Lines of a score against the number of new examples N, one per method. Introduced in notebook 04."""
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+def plot_against_n(ns, curves: dict, ylabel="Persian accuracy", title="More examples help — and a head start helps more",
+                   chance: float | None = None, majority: float | None = None):
+    """Lines of a score against the number of new examples N, one per method. Introduced in notebook 04.
+
+    ``chance`` and ``majority`` (accuracy of always answering the most common class) add dashed reference lines.
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.6))
     for name, values in curves.items():
         ax.plot(ns, values, "o-", label=name)
+    _reference_lines(ax, chance, majority)
+    ax.set_xticks(ns)
     ax.set_xlabel("N: new examples used for training")
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, 1.02)
     ax.set_title(title)
-    ax.legend(loc="best", fontsize=8)
+    _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 
 
 def plot_sizes(sizes_bytes: dict, title="How big is the knowledge?"):
-    """Horizontal bars of sizes in bytes (log scale), e.g. model file vs training data. Introduced in notebook 07."""
-    fig, ax = plt.subplots(figsize=(6, 0.6 * len(sizes_bytes) + 1.2))
+    """Horizontal bars of sizes in bytes on a linear axis, e.g. model file vs training data. Introduced in notebook 07.
+
+    Each bar is labelled with its size ("277.7 kB"); every bar but the largest
+    also says what share of the largest it is ("2.1 % of the largest"), which
+    is all a bar too thin to see can tell.
+    """
     names = list(sizes_bytes)
-    ax.barh(names, [sizes_bytes[k] for k in names])
-    ax.set_xscale("log")
-    ax.set_xlabel("bytes (log scale)")
-    for i, k in enumerate(names):
-        ax.text(sizes_bytes[k], i, f"  {human_bytes(sizes_bytes[k])}", va="center", fontsize=9)
+    values = [sizes_bytes[k] for k in names]
+    largest = max(values)
+    fig, ax = plt.subplots(figsize=(7, 0.6 * len(names) + 1.2))
+    ax.barh(names, values)
+    ax.invert_yaxis()  # the first size on top, as given
+    for i, v in enumerate(values):
+        label = human_bytes(v) if v == largest else f"{human_bytes(v)} = {100 * v / largest:.2g} % of the largest"
+        ax.text(v + 0.01 * largest, i, label, va="center", fontsize=9)
+    ax.set_xlim(0, 1.45 * largest)  # room for the labels
+    ax.set_xticks([t for t in ax.get_xticks() if t <= largest])  # no ticks beyond the data
+    ax.xaxis.set_major_formatter(lambda x, _: human_bytes(x) if x else "0")
+    ax.set_xlabel("size (linear scale)")
     ax.set_title(title)
     fig.tight_layout()
     plt.show()
@@ -203,38 +291,44 @@ def human_bytes(n: int) -> str:
 def plot_recipes(rows: dict, title="What each ingredient of the recipe does"):
     """Grouped horizontal bars: for each recipe, its accuracy on the Persians, on the old breeds together and on the worst old breed.
 
-    ``rows`` is ``{recipe name: {"Persians": a, "old breeds together": b, "worst old breed": c}}``.
-    Introduced in notebook 05.
+    ``rows`` is ``{recipe name: {"Persians": a, "old breeds together": b, "worst old breed": c}}``
+    (accuracies from 0 to 1); each bar ends in its value. Introduced in notebook 05.
     """
     names = list(rows)
     measures = list(dict.fromkeys(m for r in rows.values() for m in r))
     height = 0.8 / len(measures)
-    fig, ax = plt.subplots(figsize=(7, 0.9 * len(names) + 1.2))
+    fig, ax = plt.subplots(figsize=(8, 0.9 * len(names) + 1.8))
     for k, measure in enumerate(measures):
         ys = np.arange(len(names)) + (k - (len(measures) - 1) / 2) * height
         values = [rows[n].get(measure, np.nan) for n in names]
         bars = ax.barh(ys, values, height, label=measure)
-        ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+        ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
     ax.set_yticks(np.arange(len(names)), names)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1.1)
+    ax.invert_yaxis()  # the first recipe on top
+    ax.set_xlim(0, 1)
     ax.set_xlabel("accuracy")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    # below the plot, not to its right, where the values of bars near 1 are printed
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=len(measures))
     fig.tight_layout()
     plt.show()
 
 
-def plot_epochs(curves: dict, title="Epoch by epoch", ylabel="share of the old test pictures"):
-    """Lines of measures taken after every epoch, e.g. ``{"accuracy on cats and dogs": [...]}``. Introduced in notebook 06."""
-    fig, ax = plt.subplots(figsize=(7, 3.4))
+def plot_epochs(curves: dict, title="Epoch by epoch", ylabel="share of the old test pictures",
+                chance: float | None = None, majority: float | None = None):
+    """Lines of measures taken after every epoch, e.g. ``{"accuracy on cats and dogs": [...]}``. Introduced in notebook 06.
+
+    ``chance`` and ``majority`` (accuracy of always answering the most common class) add dashed reference lines.
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.4))
     for name, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, "o-", markersize=3, label=name)
+    _reference_lines(ax, chance, majority)
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     ax.set_ylim(-0.02, 1.02)
-    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _legend_outside(ax)
     fig.tight_layout()
     plt.show()

@@ -124,8 +124,11 @@ def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
 
     Returns ``{n: {"accuracy", "images", "predicted", "true"}}``: the accuracy
     and the answers on ``n_examples`` test pictures, for the experience slider.
-    Small amounts get more epochs, so every model gets a fair number of
-    training steps. Introduced in notebook 01.
+    Every model is trained exactly like notebook 02's first model
+    (``BASE_EPOCHS`` passes over its pictures, the same learning rate and
+    schedule), only on fewer pictures: every picture is seen equally often,
+    whatever the amount of experience. Prints one line per amount as it goes.
+    Introduced in notebook 01.
     """
     sizes = [int(n) for n in sizes]
     if not sizes or min(sizes) < 2 or max(sizes) > len(pool):
@@ -135,9 +138,8 @@ def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
     for n in sizes:
         experience = pool.sample(n, seed=course.seed + n)
         model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
-        epochs = 2 if course.quick else int(np.clip(round(3000 / n), BASE_EPOCHS, 40))
-        training.train(model, experience, None, class_names=course.class_names, epochs=epochs,
-                       learning_rate=LEARNING_RATE, seed=course.seed, quiet=True)
+        training.train(model, experience, None, class_names=course.class_names, epochs=_epochs(course),
+                       learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True)
         predicted = evaluation.predict_classes(model, examples, course.class_names)
         curve[n] = {
             "accuracy": evaluation.accuracy(model, test, course.class_names),
@@ -145,6 +147,7 @@ def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
             "predicted": [str(c) for c in predicted],
             "true": [str(c) for c in examples.classes],
         }
+        print(f"E = {n:>4} pictures: P = {curve[n]['accuracy']:.3f}")
     return curve
 
 
