@@ -354,6 +354,40 @@ def _same_fingerprint(value, expected=None, **_):
     )
 
 
+def _pictures_per_kilobyte(value, pets=None, weights_bytes=None, with_optimizer_bytes=None, **_):
+    """07 · Try it 3: how many training pictures one kilobyte (1,000 bytes) of the knowledge stands for.
+
+    The number of training pictures over the weights-only file's size in
+    kilobytes. Needs ``pets=train_pets`` and ``weights_bytes=``; with
+    ``with_optimizer_bytes=`` (the file ``model.save_weights`` writes, with
+    Adam's state) an answer computed from that file gets its own hint. A
+    kibibyte (1,024 bytes) is accepted too.
+    """
+    pets, weights_bytes = _need({"pets": pets, "weights_bytes": weights_bytes}, "07-pictures-per-kilobyte", "pets", "weights_bytes")
+    number = _as_number(value, "`pictures_per_kilobyte`")
+    if isinstance(number, Verdict):
+        return number
+    pictures, kilobytes = len(pets), weights_bytes / 1000
+    expected = pictures / kilobytes
+    if abs(number - expected) <= 0.03 * expected:  # 1,024-byte kilobytes are 2.4 % off
+        return Verdict(
+            CORRECT,
+            f"{pictures} pictures over {kilobytes:.0f} kB of weights: about {expected:.0f} pictures per kilobyte. "
+            "The pictures can be thrown away; what they taught stays in the weights.",
+        )
+    if with_optimizer_bytes and _close(number, pictures / (with_optimizer_bytes / 1000), 0.03 * expected):
+        return Verdict(WRONG, "that uses the file model.save_weights wrote, with Adam's running averages in it. "
+                              "The knowledge is the weights alone: use the export's weights file.")
+    if _close(number, 1 / expected, 0.03 / expected):
+        return Verdict(WRONG, "that is kilobytes per picture, the other way round. Divide the pictures by the kilobytes.")
+    if _close(number, pictures / weights_bytes, 0.03 * pictures / weights_bytes):
+        return Verdict(WRONG, "that is pictures per byte. A kilobyte is 1,000 bytes: turn the bytes into kilobytes first.")
+    if _close(number, pets.nbytes / weights_bytes, 0.03 * pets.nbytes / weights_bytes):
+        return Verdict(WRONG, "that is how many times smaller the knowledge is than the data (bytes over bytes). "
+                              "The question counts pictures, not bytes of pictures.")
+    return Verdict(WRONG, f"got {number:.3g}. Count the training pictures and divide by the size of the weights in kilobytes.")
+
+
 EXERCISES: dict[str, Exercise] = {
     "01-always-dog": Exercise(
         "01_what_is_learning.ipynb",
@@ -396,6 +430,12 @@ EXERCISES: dict[str, Exercise] = {
         "export the model again and store the weights' SHA-256 in `second_sha256`.",
         "export the model once more into a new folder, as section 1 did, and read the weights' fingerprint from what the export returns.",
         _same_fingerprint,
+    ),
+    "07-pictures-per-kilobyte": Exercise(
+        "07_knowledge_between_machines.ipynb",
+        "store how many training pictures one kilobyte of the weights stands for in `pictures_per_kilobyte`.",
+        "a kilobyte is 1,000 bytes; divide the number of training pictures by the size of the knowledge in kilobytes.",
+        _pictures_per_kilobyte,
     ),
 }
 

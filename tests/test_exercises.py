@@ -218,3 +218,21 @@ def test_same_fingerprint():
     assert "sha256" in message("07-same-fingerprint", {"weights": {"sha256": SHA}}, expected=SHA)
     assert "64" in message("07-same-fingerprint", SHA[:12], expected=SHA)
     assert SHA not in message("07-same-fingerprint", SHA, expected=SHA), "fingerprints differ between computers: never print them"
+
+
+# -- 07: pictures per kilobyte --------------------------------------------------------------
+
+PETS_07 = PetImages(np.zeros((2700, 40, 40, 3), np.uint8), ["cat"] * 2700, ["tabby"] * 2700)  # 12,960,000 bytes of pixels
+KNOWLEDGE = {"pets": PETS_07, "weights_bytes": 277_728, "with_optimizer_bytes": 772_448}
+
+
+def test_pictures_per_kilobyte():
+    right = 2700 / 277.728
+    assert status("07-pictures-per-kilobyte", right, **KNOWLEDGE) == "correct"
+    assert status("07-pictures-per-kilobyte", 2700 / (277_728 / 1024), **KNOWLEDGE) == "correct"  # kibibytes
+    assert "Adam" in message("07-pictures-per-kilobyte", 2700 / 772.448, **KNOWLEDGE)  # the file with the optimiser's state
+    assert "other way round" in message("07-pictures-per-kilobyte", 1 / right, **KNOWLEDGE)
+    assert "per byte" in message("07-pictures-per-kilobyte", 2700 / 277_728, **KNOWLEDGE)
+    assert "times smaller" in message("07-pictures-per-kilobyte", 12_960_000 / 277_728, **KNOWLEDGE)  # bytes over bytes
+    assert status("07-pictures-per-kilobyte", 2700, **KNOWLEDGE) == "wrong"
+    assert status("07-pictures-per-kilobyte", "ten", **KNOWLEDGE) == "wrong"

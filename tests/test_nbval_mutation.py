@@ -64,6 +64,9 @@ def test_every_rule_is_read_by_nbval():
         ("/tmp/ipykernel_4242/123456.py:3: UserWarning: careful", "IPYKERNEL_CELL.py:3: UserWarning: careful"),
         ("<Figure size 1200x400 with 3 Axes>", "<Figure size WxH with 3 Axes>"),
         ("elapsed: 0.60 s", "elapsed: TIME"),
+        ("training took 43 times as long", "training took N times as long"),
+        ("Python      3.11.7        3.11.7\nKeras       3.15.1        3.15.1\nCPU kind    x86_64        x86_64",
+         "Python THIS-COMPUTER THIS-COMPUTER\nKeras       3.15.1        3.15.1\nCPU kind THIS-COMPUTER THIS-COMPUTER"),
     ],
 )
 def test_volatile_text_is_sanitized(volatile, expected):

@@ -1,5 +1,7 @@
 """Exporting a model and predicting with it in another process (helpers/sharing.py)."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -56,3 +58,45 @@ def test_damaged_copy_replaces_itself_and_never_the_export(tiny_model, tmp_path)
     assert sharing.sha256_of(again["weights"]["path"]) != export["weights"]["sha256"]  # damaged once, not twice (= undone)
     with pytest.raises(ValueError, match="another folder"):
         sharing.damaged_copy(export, folder=tmp_path / "export")
+
+
+def test_export_writes_the_weights_without_the_optimiser_state(tiny_model, tmp_path):
+    """A compiled, trained model's save_weights also stores Adam's two running averages per parameter; the export does not."""
+    keras = setup_tensorflow(0)
+    before = sharing.export_model(tiny_model, tmp_path / "uncompiled")
+    trained = keras.models.clone_model(tiny_model)
+    trained.set_weights(tiny_model.get_weights())
+    trained.compile(optimizer=keras.optimizers.Adam(0.0), loss="sparse_categorical_crossentropy")
+    trained.train_on_batch(np.zeros((2, 4, 4, 3), "float32"), np.array([0, 1]))  # builds Adam's state; lr 0 keeps the weights
+    trained.save_weights(tmp_path / "with_optimizer.weights.h5")
+    export = sharing.export_model(trained, tmp_path / "compiled")
+    assert export["weights"]["sha256"] == before["weights"]["sha256"]  # the same weights, the same file
+    extra = (tmp_path / "with_optimizer.weights.h5").stat().st_size - export["weights"]["bytes"]
+    assert extra >= 2 * 4 * trained.count_params()  # two float32 running averages per parameter
+    assert trained.optimizer is not None and len(trained.optimizer.variables) > 0  # the model itself keeps its optimiser
+
+
+def test_other_process_reports_its_software_cpu_and_times(tiny_model, tmp_path):
+    export = sharing.export_model(tiny_model, tmp_path)
+    received = sharing.in_other_process(export, "predict", {"images": np.zeros((3, 4, 4, 3), "uint8")})
+    assert received["predictions"].shape == (3, 2)
+    assert received["machine"] == sharing.software_and_cpu()
+    assert set(received["seconds"]) == {"start", "load", "predict"}
+    assert all(s >= 0 for s in received["seconds"].values())
+
+
+def test_other_process_learns_further(tiny_model, tmp_path):
+    from helpers.data import PetImages
+
+    rng = np.random.default_rng(0)
+    def pets(n, cls):
+        return PetImages(rng.integers(0, 256, size=(n, 4, 4, 3)).astype("uint8"), [cls] * n, [f"{cls}_breed"] * n)
+    new, rehearsal, test = pets(8, "cat"), pets(8, "dog") + pets(8, "cat"), pets(4, "cat") + pets(4, "dog")
+    course = SimpleNamespace(class_names=("cat", "dog"), seed=0, quick=True)
+    export = sharing.export_model(tiny_model, tmp_path)
+    learned = sharing.fine_tune_in_other_process(export, new, rehearsal, test, course)
+    here = tiny_model.predict(test.images.astype("float32"), verbose=0)
+    assert np.array_equal(learned["before"], here)  # it starts from exactly what was sent
+    assert learned["after"].shape == here.shape and not np.array_equal(learned["after"], here)  # and learned from there
+    assert set(learned["seconds"]) == {"start", "load", "fine-tune"}
+    assert sharing.sha256_of(export["weights"]["path"]) == export["weights"]["sha256"]  # the sent files stay as they were

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE_FILES = ["data/toy/*.npz", "data/folder-cache/*.npz", "data/oxford-iiit-pet/cache/*.npz"]
 MODEL_FOLDERS = ["models", "models/quick", "models/oxford", "models/oxford/quick", "models/folder", "models/folder/quick"]
 MODEL_FILES = ["cat_dog.keras", "cat_dog.keras.json", "imagenet_cat_dog.keras", "imagenet_cat_dog.keras.json"]
-EXPORT_FOLDERS = ["export", "export_damaged", "export_again", "export_again_damaged"]  # notebook 07 (helpers.sharing)
+EXPORT_FOLDERS = ["export", "export_damaged", "export_again", "export_again_damaged", "export_with_optimizer"]  # notebook 07
 EXPORT_FILES = ["*.weights.h5", "*.json"]  # what sharing.export_model writes into an export folder (manifest.json too)
 BUILD_FOLDERS = ["build", "artifacts", ".pytest_cache", "helpers/__pycache__", "tests/__pycache__", "tools/__pycache__"]
 
