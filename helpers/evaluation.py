@@ -62,7 +62,7 @@ def accuracy(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> flo
 def sureness(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> np.ndarray:
     """How sure the model is of the right answer: the probability it gives each image's true class (0 to 1).
 
-    Introduced in notebook 04.
+    Used by ``evaluation``.
     """
     proba = _as_proba(model_or_proba, pets, class_names)
     return proba[np.arange(len(pets)), pets.labels(class_names)]
@@ -74,7 +74,7 @@ def least_sure(model_or_proba, pets: PetImages, n: int, class_names=("cat", "dog
     Of each breed's images the model answers correctly, the ``n`` with the
     lowest :func:`sureness`, least sure first. They sit closest to the
     model's line between the classes, so they are the first that a small
-    change to the model would flip. Introduced in notebook 04.
+    change to the model would flip. Used by ``recipes``.
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"n must be a whole number, 0 or more; got {n!r}.")
@@ -127,7 +127,7 @@ def called_as(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> di
 
 
 def rounded(value, digits: int = 3):
-    """Round every float inside dicts/lists/tuples, for printing stable numbers. Introduced in notebook 01."""
+    """Round every float inside dicts/lists/tuples, for printing stable numbers. Introduced in notebook 03."""
     if isinstance(value, dict):
         return {k: rounded(v, digits) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -35,7 +35,7 @@ _SYMBOL = {CORRECT: "✓ Correct: ", WRONG: "✗ Not quite: ", UNANSWERED: "Not 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one check: ``status`` (correct / wrong / unanswered) and the message shown."""
+    """The outcome of one check: ``status`` (correct / wrong / unanswered) and the message shown. Used by ``exercises``."""
 
     status: str
     text: str
@@ -441,7 +441,7 @@ EXERCISES: dict[str, Exercise] = {
 
 
 def verdict(exercise_id: str, value, **context) -> Verdict:
-    """The verdict on ``value`` for the exercise ``exercise_id``, without printing it. Introduced in notebook 01."""
+    """The verdict on ``value`` for the exercise ``exercise_id``, without printing it. Used by ``exercises``, ``tools/bench.py``."""
     try:
         exercise = EXERCISES[exercise_id]
     except (KeyError, TypeError):

@@ -52,7 +52,8 @@ def make_cnn(num_classes: int = 2, image_size: int = DEFAULT_SIZE, name: str = "
     ``conv4``) find ever larger patterns; ``features`` keeps, for each of the
     last block's filters, how strongly it fired anywhere in the picture; the
     ``head`` turns those numbers into class probabilities (softmax).
-    ``seed`` fixes the random starting values. Introduced in notebook 02.
+    ``seed`` fixes the random starting values. Notebook 02 builds exactly this network by hand,
+    layer by layer (``tests/test_notebook_keras.py`` proves they are the same); introduced in notebook 04.
     """
     keras = _import_keras()
     from keras import layers
@@ -102,7 +103,8 @@ def copy_model(model, name: str):
 def set_base_trainable(model, trainable: bool) -> None:
     """Freeze (``False``) or unfreeze (``True``) every layer except the ``head``.
 
-    A frozen layer keeps its parameters during training. Introduced in notebook 04.
+    A frozen layer keeps its parameters during training. Notebook 05 writes this loop out
+    (``layer.trainable = False``); introduced in notebook 06.
     """
     _head(model)
     for layer in model.layers:
@@ -152,7 +154,7 @@ def _head(model):
 
 
 def record_path(path) -> Path:
-    """Where the record of the model saved at ``path`` is kept: beside it, ``cat_dog.keras`` -> ``cat_dog.keras.json``."""
+    """Where the record of the model saved at ``path`` is kept: beside it, ``cat_dog.keras`` -> ``cat_dog.keras.json``. Used by ``models``."""
     path = Path(path)
     return path.with_name(path.name + ".json")
 
@@ -201,7 +203,7 @@ def save(model, path, record: dict) -> Path:
 
 
 def shown_path(path) -> str:
-    """``path`` relative to the project folder (``models/cat_dog.keras``), the same on every computer."""
+    """``path`` relative to the project folder (``models/cat_dog.keras``), the same on every computer. Used by ``models``."""
     from .data import ROOT
 
     path = Path(path)
@@ -238,7 +240,7 @@ def load_if_matching(path, record: dict, attempts: int = 3):
     changed since its record was written, or it was made differently (other
     data, picture size, classes, seed or toy-pet generator). The caller then
     makes the model again. A save running at the same moment is waited for
-    (``attempts`` reads). Introduced in notebook 03.
+    (``attempts`` reads). Used by ``models``, ``lesson``, ``recipes``.
     """
     import keras
 

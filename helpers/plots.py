@@ -108,35 +108,6 @@ def plot_learning_curve(sizes, accuracies, chance: float | None = None, title="P
     plt.show()
 
 
-def plot_history(history: dict, fine_tuning_starts: int | None = None, title="Training"):
-    """Loss and accuracy per epoch; optionally a line where fine-tuning starts.
-
-    ``history`` is the dict returned by :func:`helpers.training.train`
-    (several histories can be joined with ``+`` on their lists first).
-    Introduced in notebook 02; the marker in notebook 04.
-    """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
-    epochs = np.arange(1, len(history["loss"]) + 1)
-    ax1.plot(epochs, history["loss"], "o-", label="training")
-    if history.get("val_loss"):
-        ax1.plot(epochs, history["val_loss"], "o-", label="validation")
-    ax1.set_title("loss (lower is better)")
-    ax2.plot(epochs, history["accuracy"], "o-", label="training")
-    if history.get("val_accuracy"):
-        ax2.plot(epochs, history["val_accuracy"], "o-", label="validation")
-    ax2.set_title("accuracy (higher is better)")
-    ax2.set_ylim(0, 1.02)
-    for ax in (ax1, ax2):
-        ax.set_xlabel("epoch")
-        if fine_tuning_starts is not None:
-            ax.axvline(fine_tuning_starts + 0.5, color="grey", linestyle="--", label="fine-tuning starts")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _legend_outside(ax2)  # one legend for both: the same colours
-    fig.suptitle(title)
-    fig.tight_layout()
-    plt.show()
-
-
 def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, ylabel="accuracy",
                     chance: float | None = None, majority: float | None = None):
     """Bars of accuracy per breed, in the order given.

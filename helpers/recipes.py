@@ -48,14 +48,14 @@ def _epochs(course, epochs=None) -> int:
 
 
 def base_training_record(quick: bool = False) -> dict:
-    """How the first model is trained, for the record saved beside it: change the recipe and old models are made again."""
+    """How the first model is trained, for the record saved beside it: change the recipe and old models are made again. Used by ``lesson``."""
     return {"epochs": QUICK_EPOCHS if quick else BASE_EPOCHS, "learning_rate": LEARNING_RATE, "decay": "cosine"}
 
 
 def train_base(model, train, val, course, epochs=None) -> dict:
     """Train the first cat/dog model with the default recipe; prints one line per epoch.
 
-    Returns the history (one list per measure). Introduced in notebook 02.
+    Returns the history (one list per measure). Introduced in notebook 07.
     """
     return training.train(model, train, val, class_names=course.class_names, epochs=_epochs(course, epochs),
                           learning_rate=LEARNING_RATE, seed=course.seed, learning_rate_decay=True)
@@ -127,16 +127,19 @@ def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
     Every model is trained exactly like notebook 02's first model
     (``BASE_EPOCHS`` passes over its pictures, the same learning rate and
     schedule), only on fewer pictures: every picture is seen equally often,
-    whatever the amount of experience. Prints one line per amount as it goes.
+    whatever the amount of experience. Each amount holds the smaller ones
+    plus new pictures (the first ``n`` of one shuffled pool), as experience
+    grows in life. Prints one line per amount as it goes.
     Introduced in notebook 01.
     """
     sizes = [int(n) for n in sizes]
     if not sizes or min(sizes) < 2 or max(sizes) > len(pool):
         raise ValueError(f"each amount of experience must be from 2 to {len(pool)} (the pictures in the pool); got {sizes}.")
     examples = test.per_breed(1, seed=course.seed).shuffled(course.seed).subset(np.arange(n_examples))
+    order = pool.shuffled(course.seed)  # each bigger experience is a smaller one plus new pictures
     curve = {}
     for n in sizes:
-        experience = pool.sample(n, seed=course.seed + n)
+        experience = order.subset(np.arange(n))
         model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
         training.train(model, experience, None, class_names=course.class_names, epochs=_epochs(course),
                        learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True)

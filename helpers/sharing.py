@@ -31,11 +31,11 @@ import numpy as np
 
 
 class FingerprintMismatch(ValueError):
-    """A received file does not match the SHA-256 fingerprint it was sent with."""
+    """A received file does not match the SHA-256 fingerprint it was sent with. Introduced in notebook 07"""
 
 
 def sha256_of(path) -> str:
-    """The SHA-256 fingerprint of a file, as 64 hex characters. Introduced in notebook 07."""
+    """The SHA-256 fingerprint of a file, as 64 hex characters. Used by ``sharing``, ``models``, ``oxford``."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

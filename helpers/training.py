@@ -52,7 +52,7 @@ def augment_batch(images: np.ndarray, rng: np.random.Generator, max_shift: int |
     """Randomly changed copies of a batch: mirrored, shifted a few pixels, lighter or darker.
 
     The model sees a slightly different picture every time, which helps it
-    learn shapes rather than memorise pixels. Returns float32. Introduced in notebook 02.
+    learn shapes rather than memorise pixels. Returns float32. Used by ``training``.
     """
     n, h, w, _ = images.shape
     shift = max(1, h // 10) if max_shift is None else max_shift
@@ -191,7 +191,7 @@ def decayed_learning_rate(learning_rate: float, epoch: int, epochs: int) -> floa
     """The step size for ``epoch`` (counted from 0) when it shrinks along half a cosine.
 
     Epoch 0 uses the full ``learning_rate``; it falls smoothly and ends near 0
-    in the last epoch (a "cosine decay"). Introduced in notebook 02.
+    in the last epoch (a "cosine decay"). Used by ``training``.
     """
     return float(learning_rate * 0.5 * (1 + math.cos(math.pi * epoch / epochs)))
 
@@ -200,7 +200,7 @@ def balanced_weights(pets: PetImages) -> np.ndarray:
     """One weight per picture so that every class counts the same in total (class weights).
 
     With 150 dogs and 40 cats, each cat counts 150/40 times as much as a dog,
-    so "always dog" is no longer an easy way to a low loss. Introduced in notebook 04.
+    so "always dog" is no longer an easy way to a low loss. Used by ``recipes``.
     """
     classes = np.asarray(pets.classes)
     names, counts = np.unique(classes, return_counts=True)

@@ -179,23 +179,6 @@ def test_against_n_draws_reference_lines_only_when_given(drawn):
     assert line_labels(fig.axes[0]) == list(CURVES)
 
 
-HISTORY = {"loss": [0.7, 0.5, 0.4], "val_loss": [0.6, 0.5, 0.45],
-           "accuracy": [0.6, 0.7, 0.8], "val_accuracy": [0.6, 0.72, 0.78]}
-
-
-@pytest.mark.parametrize("fine_tuning_starts", [None, 2])
-def test_history_legend_outside(drawn, fine_tuning_starts):
-    fig = drawn(plots.plot_history, HISTORY, fine_tuning_starts=fine_tuning_starts)
-    assert legends_clear_of_the_data(fig)
-
-
-def test_history_epoch_ticks_are_whole_numbers(drawn):
-    fig = drawn(plots.plot_history, HISTORY)
-    for ax in fig.axes:
-        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
-        assert ticks and all(float(t).is_integer() for t in ticks)
-
-
 # -- plot_recipes (notebook 05) --------------------------------------------------------
 
 RECIPES = {
