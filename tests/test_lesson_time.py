@@ -79,3 +79,29 @@ def test_the_check_catches_a_section_that_promises_too_little(tmp_path):
     path.write_text(json.dumps({"cells": cells}))
     (heading, minutes, need), = sections(path)
     assert minutes < need - 0.5
+
+
+def try_its(notebook: Path):
+    """[(number, checked)] for every "**Try it N — ...**" of a notebook; checked when a solution cell follows it."""
+    cells = json.loads(notebook.read_text())["cells"]
+    found = []
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "markdown":
+            continue
+        numbers = re.findall(r"\*\*Try it (\d+) —", "".join(cell["source"]))
+        following = cells[i + 1] if i + 1 < len(cells) else None
+        checked = bool(following and "solution" in following["metadata"].get("tags", []))
+        found += [(n, checked and k == len(numbers) - 1) for k, n in enumerate(numbers)]
+    return found
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_every_try_it_has_a_check_or_a_model_answer(notebook):
+    guide = (notebook.parent.parent / "docs" / "INSTRUCTOR.md").read_text()
+    answers = guide[guide.index("## Model answers"):]
+    found = try_its(notebook)
+    assert found, f"{notebook.name} has no Try it"
+    for number, checked in found:
+        if not checked:
+            assert f"**{notebook.name[:2]}, Try it {number} —" in answers, (
+                f"{notebook.name}: Try it {number} has no check; give it a model answer in docs/INSTRUCTOR.md")
