@@ -74,14 +74,16 @@ def load_or_train_base(course):
     record = course.model_record()
     model, why = models.load_if_matching(path, record)
     if model is not None:
+        print(f"Loaded the cat/dog model notebook 02 saved ({models.shown_path(path)}).")
         return model
     if why.startswith("No saved model"):
-        print(f"{why} (notebook 02 makes it): training it now, about 10 seconds.")
+        print(f"{why} (notebook 02 makes it): training it now (10–40 seconds on a laptop).")
     else:
-        print(f"{why}. Training it again now, about 10 seconds.")
+        print(f"{why}. Training it again now (10–40 seconds on a laptop).")
     model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
     training.train(model, course.load("train"), None, class_names=course.class_names, epochs=_epochs(course),
-                   learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True)
+                   learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True,
+                   progress="training the cat/dog model")
     models.save(model, path, record)
     return model
 
@@ -276,6 +278,7 @@ def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, le
         epochs=epochs or (QUICK_EPOCHS if course.quick else FINE_TUNE_EPOCHS),
         learning_rate=learning_rate or FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True,
         learning_rate_decay=learning_rate_decay, weights=training.balanced_weights(shown) if balance else None,
+        progress=f"fine-tuning {model.name}",
     )
     return model, history
 
@@ -327,5 +330,6 @@ def learn_new_class(model, new, rehearsal, course, class_names, callbacks=None):
         model, _mix(new, rehearsal, NEW_CLASS_REPEATS), None, class_names=tuple(class_names),
         epochs=QUICK_EPOCHS if course.quick else NEW_CLASS_EPOCHS,
         learning_rate=NEW_CLASS_LEARNING_RATE, seed=course.seed, quiet=True, callbacks=callbacks,
+        progress=f"training {model.name}",
     )
     return model, history

@@ -116,6 +116,29 @@ def _epoch_line_class():
     return EpochLine
 
 
+@functools.lru_cache(maxsize=None)
+def _dots_class():
+    import keras
+
+    class Dots(keras.callbacks.Callback):
+        """Shows that a quiet training is alive: ``label (N epochs): ....`` one dot per epoch, then ``done``."""
+
+        def __init__(self, label: str):
+            super().__init__()
+            self.label = label
+
+        def on_train_begin(self, logs=None):
+            print(f"{self.label} ({self.params.get('epochs')} epochs): ", end="", flush=True)
+
+        def on_epoch_end(self, epoch, logs=None):
+            print(".", end="", flush=True)
+
+        def on_train_end(self, logs=None):
+            print(" done", flush=True)
+
+    return Dots
+
+
 def shrinking_steps(learning_rate: float, epochs: int):
     """A Keras callback that sets the step size of each epoch along half a cosine (:func:`decayed_learning_rate`).
 
@@ -140,6 +163,7 @@ def train(
     callbacks=None,
     quiet: bool = False,
     learning_rate_decay: bool = False,
+    progress: str | None = None,
 ) -> dict:
     """Train ``model`` on ``train_pets`` (``compile``, then ``fit``) and return its history (one list per measure, one entry per epoch).
 
@@ -148,7 +172,8 @@ def train(
     - ``augment``: show randomly mirrored/shifted/relit copies (see :func:`augment_batch`).
     - ``weights``: how much each picture counts, as ``{breed: weight}`` or one number per picture (default 1).
     - ``callbacks``: Keras callbacks (e.g. ``widgets.LiveTrainingPlot()``), given to ``fit``.
-    - ``quiet``: print nothing.
+    - ``quiet``: no line per epoch. ``progress``: instead, this label and one dot per epoch
+      (``fine-tuning (35 epochs): ..... done``), so a long cell shows it is working.
     - ``learning_rate_decay``: shrink the step size epoch by epoch, along half a
       cosine, from ``learning_rate`` to almost 0 in the last epoch (see
       :func:`decayed_learning_rate`). Fine-tuning uses it so the model settles
@@ -176,6 +201,8 @@ def train(
         callbacks.insert(0, shrinking_steps(learning_rate, epochs))
     if not quiet:
         callbacks.append(_epoch_line_class()())
+    elif progress:
+        callbacks.append(_dots_class()(progress))
 
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     fitted = model.fit(
