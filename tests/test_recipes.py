@@ -21,7 +21,7 @@ def setting():
 
     setup_tensorflow(0)
     course = lesson.Lesson("toy", seed=0)
-    course.per_breed = {"train": 150, "val": 10, "test": 60}
+    course.data_source.per_breed = {"train": 150, "val": 10, "test": 60}
     model = models.make_cnn(2, course.image_size, seed=0)
     recipes.train_base(model, course.load("train"), None, course, epochs=5)
     test = course.load("test", breeds=course.seen_breeds + [course.new_breed])
