@@ -141,9 +141,10 @@ class Lesson:
         """Print what a model scores on ``pets``, next to the majority floor; flag a model that gives one answer.
 
         The floor is what answering the most common class every time would
-        score. A model that gives one answer to 95 % or more of the pictures
-        has learned which class is common, not what tells them apart; the
-        printed lines then say so, and what to do. Introduced in notebook 02.
+        score. A model that gives one answer to 95 % or more of the pictures,
+        or scores no more than 0.02 above the floor, has learned which class is
+        common, not what tells them apart; a second line then says so, and
+        what to do. Introduced in notebook 02.
         """
         from . import evaluation
 
@@ -155,14 +156,24 @@ class Lesson:
         print(f"P = {score:.3f} on {len(pets)} test {noun}; answering '{animal}' every time would score {floor:.3f}.")
         answers, counts = np.unique(predicted, return_counts=True)
         answer, share = str(answers[np.argmax(counts)]), float(counts.max() / counts.sum())
+        if share < 0.95 and score > floor + 0.02:
+            return
+        pretrained = any(layer.name == "backbone" for layer in getattr(model, "layers", []))
+        if self.source == "toy":
+            advice = "Train it longer, or on more pictures."
+        elif pretrained:
+            advice = "Even on a pretrained base the new head needs more photos per class: add photos."
+        else:
+            advice = (f"A network that starts from random numbers cannot learn to tell {' from '.join(class_names)} "
+                      f"from {len(self.load('train'))} photos: that is why real projects start from a model pretrained "
+                      "on millions of photos (notebook 07 shows one). With a few hundred photos per class, or such a "
+                      "model, it can.")
         if share >= 0.95:
-            trained_on = len(self.load("train")) if self.source != "toy" else None
-            why = (f"A network that starts from random numbers cannot learn to tell cats from dogs from "
-                   f"{trained_on} photos: that is why real projects start from a model pretrained on millions of "
-                   "photos (notebook 07 shows one). With a few hundred photos per class, or such a model, it can."
-                   if trained_on is not None else "Train it longer, or on more pictures.")
             print(f"Careful: the model answered '{answer}' to {share:.0%} of them. It has learned which answer is most "
-                  f"common, not what tells the classes apart. {why}")
+                  f"common, not what tells the classes apart. {advice}")
+        else:
+            print(f"Careful: that is no better than always answering '{animal}'. The model has learned little more than "
+                  f"which answer is most common. {advice}")
 
     def describe_curve(self, curve: dict, test: data.PetImages) -> None:
         """Print in words what notebook 01's learning curve measured, next to the majority floor.

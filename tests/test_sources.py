@@ -215,3 +215,23 @@ def test_a_saved_model_never_serves_another_folder_seed_size_or_changed_photos(t
     (first / tabby.split("/", 1)[1]).unlink()  # one of its training photos fewer
     _, why = models.load_if_matching(path, lesson.Lesson("folder", data_dir=first).model_record())
     assert "photos in its data folder were added, removed or changed" in why
+
+
+class _AlmostAlwaysDog(_AlwaysDog):
+    def predict(self, x, batch_size=None, verbose=0):
+        answers = np.tile([0.1, 0.9], (len(x), 1))
+        answers[: len(x) // 4] = [0.9, 0.1]  # a quarter called cats, whatever they are
+        return answers
+
+
+def test_a_model_no_better_than_the_floor_is_flagged_too(tmp_path, capsys):
+    course = lesson.Lesson("folder", data_dir=pets_folder(tmp_path / "pets", n=10))
+    test = course.load("test")
+    course.describe_result(_AlmostAlwaysDog(), test)
+    said = capsys.readouterr().out
+    score = float(np.mean(np.where(np.arange(len(test)) < len(test) // 4, "cat", "dog") == test.classes))
+    animal, floor = sources.majority(test)
+    assert score <= floor + 0.02  # the situation this test is about
+    assert f"Careful: that is no better than always answering '{animal}'" in said
+    course.describe_result(_AlwaysDog(), test.where(classes="dog"))  # right every time on dogs only: still one answer
+    assert "answered 'dog' to 100%" in capsys.readouterr().out
