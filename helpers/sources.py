@@ -154,7 +154,7 @@ class PhotoSource:
         self._left_out(old)
         self.fluffy_dog_breeds = [b for b in FLUFFY_DOGS if b in self.seen_breeds]
         dogs = [b for b in self.seen_breeds if self.breeds[b] == "dog"]
-        if not self.fluffy_dog_breeds and dogs != ["dog"] and dogs:
+        if not self.fluffy_dog_breeds and dogs:
             self.fluffy_dog_breeds = dogs
             self.problems.append(Problem(
                 f"No breed folder is a known long-haired dog breed (such as {', '.join(FLUFFY_DOGS[:5])}), so notebooks "
@@ -163,7 +163,7 @@ class PhotoSource:
 
     # -- putting the places together -------------------------------------------------
     def _without_duplicates(self, parts):
-        keep, first_of = [], {}
+        first_of = {}
         images, classes, breeds, digests, names, official = [], [], [], [], [], []
         between, within, clashes = [], [], []
         for part in parts:

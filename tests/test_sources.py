@@ -235,3 +235,12 @@ def test_a_model_no_better_than_the_floor_is_flagged_too(tmp_path, capsys):
     assert f"Careful: that is no better than always answering '{animal}'" in said
     course.describe_result(_AlwaysDog(), test.where(classes="dog"))  # right every time on dogs only: still one answer
     assert "answered 'dog' to 100%" in capsys.readouterr().out
+
+
+def test_without_known_long_haired_dog_folders_every_dog_breed_counts_as_fluffy(tmp_path):
+    root = plain_folder(tmp_path / "pets", n=20)
+    pets_folder(tmp_path / "more", breeds=("persian",), n=10)
+    shutil.copytree(tmp_path / "more" / "cat" / "persian", root / "cat" / "Persian")
+    course = lesson.Lesson("folder", data_dir=root, needs="new_breed")
+    assert course.new_breed == "persian" and course.fluffy_dog_breeds == ["dog"]
+    assert "count every dog breed among 'the fluffy dogs'" in repr(course)
