@@ -32,7 +32,7 @@ LAB_OPTIONS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: help lab install install-test test test-unit test-notebooks notebooks bench slides student clean distclean
+.PHONY: help lab install install-test test test-unit test-notebooks notebooks bench bench-photos slides student clean distclean
 
 help: ## list the commands
 	@echo "Usage: make <command>"
@@ -60,6 +60,9 @@ notebooks: $(INSTALLED) ## re-run every notebook in a fresh kernel and store its
 
 bench: $(INSTALLED) ## time the training, the lesson's numbers and each notebook; prints a BENCH line
 	$(PY) tools/bench.py
+
+bench-photos: $(INSTALLED) ## on real photos (PHOTOS=DIR; nothing without it): each notebook's time, numbers and what it said
+	$(PY) tools/bench_photos.py $(PHOTOS)
 
 slides: $(INSTALLED) ## write offline reveal.js slides of every notebook
 	$(PY) tools/make_slides.py

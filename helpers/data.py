@@ -3,7 +3,10 @@
 Every source gives the same thing: a :class:`PetImages` — an array of RGB
 images plus, for each image, its class (``"cat"``, ``"dog"`` or ``"rabbit"``)
 and its breed. Notebooks only ever talk to this interface, so switching from
-the toy pets to real photos is one parameter (``DATA_SOURCE``).
+the toy pets to real photos is one parameter (``DATA_SOURCE``, see
+:mod:`helpers.sources`). This module is the ground floor: it imports no
+other data module, and the photo loaders (:mod:`helpers.folder`,
+:mod:`helpers.oxford`) build on it.
 
 Introduced in notebook 01; used by every notebook.
 """
@@ -197,32 +200,42 @@ def _count(n, name: str) -> int:
 
 
 def _check_known(kind: str, asked, known) -> None:
-    unknown = sorted(set(asked) - set(known))
+    unknown = sorted({str(a) for a in asked} - {str(k) for k in known})
     if unknown:
         raise ValueError(
-            f"unknown {kind} {unknown}; this set has: {sorted(known)}. Check the spelling (names are lower case)."
+            f"unknown {kind} {unknown}; this set has: {sorted(str(k) for k in known)}. "
+            "Check the spelling (names are lower case)."
         )
 
 
-def split_by_seed(pets: PetImages, fractions=(0.7, 0.15, 0.15), seed: int = 0) -> dict[str, PetImages]:
-    """Split into disjoint ``train``/``val``/``test`` parts, breed by breed, reproducibly.
+def split_of(digest: str, seed: int = 0, fractions=(0.7, 0.15, 0.15)) -> str:
+    """The split (``"train"``, ``"val"`` or ``"test"``) of one photo, from a stable hash of its file.
 
-    Used for real photos, whose images come as one pile. (Toy pets are drawn
-    separately for each split, see :func:`toy_pets`.) Introduced in notebook 02.
+    ``digest`` is the SHA-256 of the photo file's content (:func:`sha256_of`).
+    Together with ``seed`` it gives the photo a fixed number between 0 and 1;
+    ``fractions`` (train, val, test) cut that range into three parts. So a
+    photo's split depends only on the photo itself: adding or removing other
+    photos never moves it, renaming or moving it between folders neither,
+    and two copies of one photo always land in the same split.
+    Used for real photos; toy pets are drawn separately for each split
+    (see :func:`toy_pets`). Introduced in notebook 02.
     """
     fractions = np.asarray(fractions, dtype=float)
     if fractions.shape != (3,) or np.any(fractions < 0) or not np.isclose(fractions.sum(), 1.0):
-        raise ValueError(f"fractions must be three numbers >= 0 that add up to 1, e.g. (0.7, 0.15, 0.15); got {fractions}.")
-    rng = np.random.default_rng(seed)
-    parts = {s: [] for s in SPLITS}
-    for breed in pets.breed_counts():
-        idx = rng.permutation(np.flatnonzero(pets.breeds == breed))
-        n_train = int(round(fractions[0] * len(idx)))
-        n_val = int(round(fractions[1] * len(idx)))
-        parts["train"].extend(idx[:n_train])
-        parts["val"].extend(idx[n_train : n_train + n_val])
-        parts["test"].extend(idx[n_train + n_val :])
-    return {s: pets.subset(np.sort(np.array(parts[s], dtype=int))) for s in SPLITS}
+        raise ValueError(f"fractions must be three numbers >= 0 that add up to 1, e.g. (0.7, 0.15, 0.15); got {fractions.tolist()}.")
+    number = int(hashlib.sha256(f"{int(seed)}:{digest}".encode()).hexdigest()[:13], 16) / 16**13  # 0 <= number < 1
+    if number < fractions[0]:
+        return "train"
+    return "val" if number < fractions[0] + fractions[1] else "test"
+
+
+def sha256_of(path) -> str:
+    """The SHA-256 fingerprint of a file, as 64 hex characters. Introduced in notebook 02 (07 shows it)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # -- the toy pets -------------------------------------------------------------------
@@ -274,7 +287,7 @@ def toy_pets(
 
 
 def read_cache(path: Path, source: str):
-    """``(pictures, skip reasons)`` from a file :func:`write_cache` wrote, or ``None``.
+    """``(pictures, skip reasons, extra arrays)`` from a file :func:`write_cache` wrote, or ``None``.
 
     ``None`` when the file is missing or cannot be read (a broken cache file
     is simply made again). Used by the toy, folder and Oxford loaders.
@@ -285,16 +298,17 @@ def read_cache(path: Path, source: str):
         with np.load(path) as f:
             pets = PetImages(f["images"], f["classes"], f["breeds"], source)
             skipped = json.loads(str(f["skipped"])) if "skipped" in f.files else {}
+            extra = {name[len("extra_"):]: f[name] for name in f.files if name.startswith("extra_")}
     except Exception:
         return None
-    return pets, skipped
+    return pets, skipped, extra
 
 
 _cache_warned = False  # the "cannot write the cache" line is printed once per session
 
 
-def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compress: bool = False) -> bool:
-    """Save ``pets`` (and the reasons files were skipped) to ``path`` for :func:`read_cache`.
+def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compress: bool = False, extra=None) -> bool:
+    """Save ``pets`` (the reasons files were skipped, and ``extra`` arrays by name) to ``path`` for :func:`read_cache`.
 
     Written to a temporary file with a name of its own in the same folder and
     then renamed, so an interrupted run never leaves a half-written cache and
@@ -305,7 +319,9 @@ def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compre
     """
     global _cache_warned
     path = Path(path)
-    extra = {} if skipped is None else {"skipped": np.array(json.dumps(skipped))}
+    extra = {f"extra_{name}": values for name, values in (extra or {}).items()}
+    if skipped is not None:
+        extra["skipped"] = np.array(json.dumps(skipped))
     save = np.savez_compressed if compress else np.savez
     tmp = None
     try:
@@ -324,25 +340,6 @@ def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compre
             print(f"Note: cannot save a cache in {path.parent} ({error.strerror or error}); "
                   "carrying on without it (the pictures are made again next time, which only takes longer).")
         return False
-
-
-def load_pets(source: str = "toy", split: str = "train", **options) -> PetImages:
-    """One entry point for every data source: ``"toy"``, ``"oxford"`` or ``"folder"``.
-
-    ``options`` go to the source's loader (e.g. ``n_per_breed`` for toy pets,
-    ``data_dir`` for your own folder). Introduced in notebook 01.
-    """
-    if source == "toy":
-        return toy_pets(split=split, **options)
-    if source == "oxford":
-        from . import oxford
-
-        return oxford.load(split=split, **options)
-    if source == "folder":
-        from . import folder
-
-        return folder.load(split=split, **options)
-    raise ValueError(f"unknown DATA_SOURCE {source!r}; use 'toy' (built in), 'oxford' (real photos) or 'folder' (your own photos).")
 
 
 if __name__ == "__main__":  # python -m helpers.data download oxford-pets

@@ -7,15 +7,18 @@ The layout is ``DIR/<class>/<photos>`` or ``DIR/<class>/<breed>/<photos>``::
             IMG_0001.jpg
             ...
         cat/
-            persian/             a breed folder: breed "persian", class "cat"
+            Persian/             a breed folder: breed "persian", class "cat"
                 snowball.png
 
-Folder names become lower-case class and breed names (``Cats`` -> ``cat``).
-Any common picture file works (see :mod:`helpers.images`); files that are not
-pictures or cannot be decoded are skipped and summed up in one line, and
-listed in ``folder.last_report``. See ``data/README.md`` for how to collect
-photos. Introduced in notebook 06 (rabbits) and 07; every notebook can use it
-with ``DATA_SOURCE = "folder"``.
+Class folders must be called ``cat``, ``dog`` or ``rabbit`` (any case, also
+plural: ``Cats``). Other folders are reported and not used. Breed folders
+become lower-case breed names without a class word or a plural
+(``Persian cats`` -> ``persian``). Any common picture file works (see
+:mod:`helpers.images`); files that are not pictures or cannot be decoded are
+skipped and counted. :mod:`helpers.sources` puts the pieces together (splits,
+duplicates, the layout report). See ``data/README.md`` for how to collect
+photos. Introduced in notebook 02; every notebook can use it with
+``DATA_SOURCE = "folder"``.
 """
 
 from __future__ import annotations
@@ -23,53 +26,69 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import images as imgs
-from .data import CLASSES, DATA_DIR, ROOT, SPLITS, PetImages, read_cache, split_by_seed, write_cache
+from .data import CLASSES, DATA_DIR, ROOT, PetImages, read_cache, write_cache
 
 DEFAULT_DIR = DATA_DIR / "my-pets"
-DEFAULT_IMAGE_SIZE = 96  # pixels per side, as for the Oxford photos
-FRACTIONS = (0.7, 0.15, 0.15)  # train / val / test share of each breed's photos
-NOT_PICTURES = {".txt", ".md", ".json", ".csv", ".xml", ".html", ".pdf", ".ini", ".db", ".zip", ".py", ".ipynb"}
+NOT_PICTURES = {".txt", ".md", ".json", ".csv", ".xml", ".html", ".pdf", ".ini", ".db", ".zip", ".py", ".ipynb", ".mat"}
 OUTSIDE = "outside a class folder"
-CACHE_VERSION = "1"
-
-last_report: imgs.SkipReport | None = None  # what the latest load() skipped
-_told: set[str] = set()  # folders whose skipped files were already reported in this session
+CACHE_VERSION = "2"
 
 
-def _name(folder_name: str) -> str:
-    """A folder name as a class or breed name: lower case, ``_`` for spaces; ``cats`` -> ``cat``."""
-    name = re.sub(r"[\s\-]+", "_", folder_name.strip().lower())
-    if name.endswith("s") and name[:-1] in CLASSES:
-        name = name[:-1]
-    return name
+def _words(folder_name: str) -> list[str]:
+    return [w for w in re.split(r"[\s_\-]+", folder_name.strip().lower()) if w]
+
+
+def class_name(folder_name: str) -> str | None:
+    """The class a folder name stands for (``"Cats"`` -> ``"cat"``), or None if it is not cat, dog or rabbit.
+
+    Introduced in notebook 02.
+    """
+    name = "_".join(_words(folder_name))
+    for animal in CLASSES:
+        if name in (animal, animal + "s"):
+            return animal
+    return None
+
+
+def breed_name(folder_name: str) -> str:
+    """A breed folder's name as a breed: lower case, ``_`` between words, no class word, no plural.
+
+    ``"Persian"``, ``"persian cats"`` and ``"Persians"`` all give ``"persian"``;
+    ``"Great Pyrenees"`` gives ``"great_pyrenees"``. Introduced in notebook 02.
+    """
+    words = _words(folder_name)
+    kept = [w for w in words if class_name(w) is None] or words
+    last = kept[-1] if kept else ""
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is", "ees")):
+        kept[-1] = last[:-1]  # a plural: "persians", "pugs"
+    return "_".join(kept)
 
 
 def _hidden(path: Path) -> bool:
     return path.name.startswith((".", "__")) or path.name.lower() in {"thumbs.db", "desktop.ini"}
 
 
-def _files(folder: Path) -> list[Path]:
-    """Every visible file below ``folder`` (sorted), except obvious non-pictures such as notes."""
+def _pictures(folder: Path, deep: bool) -> list[Path]:
+    """The visible files in ``folder`` (and below it when ``deep``), sorted, except obvious non-pictures such as notes."""
     found = []
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if any(_hidden(Path(p)) for p in parts) or not path.is_file():
+    for path in sorted(folder.rglob("*") if deep else folder.iterdir()):
+        if any(_hidden(Path(p)) for p in path.relative_to(folder).parts) or not path.is_file():
             continue
-        if path.suffix.lower() in NOT_PICTURES:
-            continue
-        found.append(path)
+        if path.suffix.lower() not in NOT_PICTURES:
+            found.append(path)
     return found
 
 
 def resolve_dir(data_dir=None) -> Path:
     """The photo folder as an absolute path; a relative path may also be relative to the project folder.
 
-    Introduced in notebook 07.
+    Introduced in notebook 02.
     """
     if data_dir is None:
         return DEFAULT_DIR
@@ -79,146 +98,118 @@ def resolve_dir(data_dir=None) -> Path:
     return path.resolve()
 
 
-def scan(data_dir=None) -> tuple[list[tuple[Path, str, str]], list[Path]]:
-    """The photo files under ``data_dir`` as ``(path, class, breed)``, plus files lying outside any class folder.
+@dataclass
+class Scan:
+    """What :func:`scan` found in a photo folder: its photos and what it could not use.
 
-    Raises ValueError when the folder is missing, has no class folders, or a
-    class or breed folder has no files at all. Introduced in notebook 07.
+    ``photos`` are ``(path, class, breed)``; ``unknown`` the folders that are
+    not a class; ``outside`` files lying outside any class folder;
+    ``empty`` class or breed folders without a single file.
+    Introduced in notebook 02.
+    """
+
+    root: Path
+    photos: list = field(default_factory=list)
+    unknown: list = field(default_factory=list)
+    outside: list = field(default_factory=list)
+    empty: list = field(default_factory=list)
+
+
+def scan(data_dir=None, loose_class: str | None = None) -> Scan:
+    """Look through a photo folder without reading any picture.
+
+    Class folders (``cat``, ``dog``, ``rabbit``) may hold photos and breed
+    folders; photos below a breed folder, however deep, belong to that breed.
+    With ``loose_class`` (``"rabbit"`` for ``RABBIT_DIR``) photos lying
+    directly in the folder belong to that class. Raises ValueError only when
+    the folder does not exist; everything else is reported in the result.
+    Introduced in notebook 02.
     """
     root = resolve_dir(data_dir)
-    layout = f"Inside it put <class>/<photos> or <class>/<breed>/<photos>, e.g. {root}/rabbit/photo1.jpg."
     if not root.is_dir():
-        raise ValueError(f"the photo folder {root} does not exist. Make it and put one subfolder per class into it. {layout}")
-    entries = [p for p in sorted(root.iterdir()) if not _hidden(p)]
-    outside = [p for p in entries if p.is_file() and p.suffix.lower() not in NOT_PICTURES]
-    class_dirs = [p for p in entries if p.is_dir()]
-    if not class_dirs:
-        raise ValueError(f"the photo folder {root} has no class folders (such as 'rabbit' or 'cat'). {layout}")
-    found = []
-    for class_dir in class_dirs:
-        animal = _name(class_dir.name)
+        raise ValueError(
+            f"the photo folder {root} does not exist. Make it and put one subfolder per class into it "
+            f"(cat, dog, rabbit), e.g. {root}/cat/photo1.jpg, or change DATA_DIR in the parameters cell."
+        )
+    found = Scan(root)
+    loose = _pictures(root, deep=False)
+    if loose_class:
+        found.photos += [(p, loose_class, loose_class) for p in loose]
+    else:
+        found.outside += loose
+    for class_dir in (p for p in sorted(root.iterdir()) if p.is_dir() and not _hidden(p)):
+        animal = class_name(class_dir.name)
+        if animal is None:
+            found.unknown.append(class_dir)
+            continue
+        own = _pictures(class_dir, deep=False)
+        found.photos += [(p, animal, animal) for p in own]
         breed_dirs = [p for p in sorted(class_dir.iterdir()) if p.is_dir() and not _hidden(p)]
         for breed_dir in breed_dirs:
-            files = _files(breed_dir)
+            files = _pictures(breed_dir, deep=True)
             if not files:
-                raise ValueError(
-                    f"the breed folder {breed_dir} is empty. Put photos of that breed into it, or delete the folder."
-                )
-            found += [(f, animal, _name(breed_dir.name)) for f in files]
-        loose = [p for p in sorted(class_dir.iterdir()) if p.is_file() and not _hidden(p) and p.suffix.lower() not in NOT_PICTURES]
-        found += [(f, animal, animal) for f in loose]
-        if not loose and not breed_dirs:
-            raise ValueError(
-                f"the class folder {class_dir} is empty. Put photos of {animal}s into it (about 30 is a good start), "
-                "or delete the folder."
-            )
-    return found, outside
+                found.empty.append(breed_dir)
+            found.photos += [(p, animal, breed_name(breed_dir.name)) for p in files]
+        if not own and not breed_dirs:
+            found.empty.append(class_dir)
+    return found
 
 
-def _listing(root: Path, found) -> list:
-    return [(p.relative_to(root).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p, _, _ in found]
+def _listing(found: Scan) -> list:
+    return [(p.relative_to(found.root).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p, _, _ in found.photos]
 
 
-def files_fingerprint(data_dir=None) -> str:
-    """A short hash of the photo files under ``data_dir`` (names, sizes, change times).
+def read_photos(found: Scan, image_size: int = 96, cache: bool = True, cache_dir=None):
+    """Decode every photo :func:`scan` found: ``(PetImages, digests, names, SkipReport)``.
 
-    It changes when a photo is added, removed or changed; a saved model's
-    record keeps it (``Lesson.model_record``). Introduced in notebook 07.
+    ``digests`` holds each readable photo's SHA-256 (of the file's bytes),
+    ``names`` its path inside the folder. Unreadable files are skipped and
+    listed in the report. Decoded arrays are cached (``data/folder-cache/``)
+    and made again whenever a file is added, removed or changed.
+    Introduced in notebook 02.
     """
-    root = resolve_dir(data_dir)
-    found, _ = scan(root)
-    return hashlib.sha256(json.dumps(_listing(root, found)).encode()).hexdigest()[:16]
-
-
-def read_folder(data_dir=None, image_size: int = DEFAULT_IMAGE_SIZE, cache: bool = True, cache_dir=None,
-                verbose: bool = True) -> PetImages:
-    """Every readable photo under ``data_dir`` (all splits together) as :class:`~helpers.data.PetImages`.
-
-    Decoded arrays are cached (``data/folder-cache/``) and re-made whenever a
-    file is added, removed or changed. Raises ValueError, naming the folder,
-    when a class or breed ends up with no readable photo. Introduced in notebook 07.
-    """
-    global last_report
     image_size = imgs.check_image_size(image_size)
-    root = resolve_dir(data_dir)
-    found, outside = scan(root)
-
-    listing = [(str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns) for p, _, _ in found]
-    key = json.dumps([CACHE_VERSION, imgs.READER_VERSION, str(root), image_size, listing])
+    root = found.root
+    key = json.dumps([CACHE_VERSION, imgs.READER_VERSION, str(root), image_size, _listing(found),
+                      [p.name for p in found.outside]])
     path = Path(cache_dir or DATA_DIR / "folder-cache") / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.npz"
-    pets = None
     cached = read_cache(path, "folder") if cache else None
-    if cached is not None:
-        pets, skipped = cached
-        report = imgs.SkipReport(str(root), len(pets), skipped)
-    if pets is None:
-        report = imgs.SkipReport(str(root))
-        for p in outside:
-            report.skip(OUTSIDE, p.name)
-        pixels, classes, breeds = [], [], []
-        for file, animal, breed in found:
-            try:
-                pixels.append(imgs.read_image(file, image_size))
-            except imgs.UnreadableImage as e:
-                report.skip(e.reason, str(file.relative_to(root)))
-                continue
-            classes.append(animal)
-            breeds.append(breed)
-        report.read = len(pixels)
-        images = np.stack(pixels) if pixels else np.zeros((0, image_size, image_size, 3), np.uint8)
-        pets = PetImages(images, classes, breeds, "folder")
-        if cache:
-            write_cache(path, pets, skipped=report.reasons)
-    last_report = report
-
-    if verbose and report.skipped and key not in _told:
-        _told.add(key)  # say it once, not for every split
-        print(f"Your photos: {report} (list: folder.last_report.listing())")
-    # every class and breed folder must give at least one picture
-    have = set(zip(pets.classes.tolist(), pets.breeds.tolist()))
-    for file, animal, breed in found:
-        if (animal, breed) not in have:
-            parts = file.relative_to(root).parts
-            folder = root.joinpath(*parts[:2]) if len(parts) > 2 else root / parts[0]
-            raise ValueError(
-                f"none of the files in {folder} could be read as a picture ({report}). "
-                "Add photos in a common format (JPEG, PNG, WebP, BMP, GIF, TIFF) or delete the folder."
-            )
-    return pets
+    if cached is not None and {"digests", "names"} <= set(cached[2]):
+        pets, skipped, extra = cached
+        return pets, [str(d) for d in extra["digests"]], [str(n) for n in extra["names"]], imgs.SkipReport(str(root), len(pets), skipped)
+    report = imgs.SkipReport(str(root))
+    for p in found.outside:
+        report.skip(OUTSIDE, p.name)
+    pixels, classes, breeds, digests, names = [], [], [], [], []
+    for file, animal, breed in found.photos:
+        name = file.relative_to(root).as_posix()
+        try:
+            pixels.append(imgs.read_image(file, image_size))
+        except imgs.UnreadableImage as e:
+            report.skip(e.reason, name)
+            continue
+        classes.append(animal)
+        breeds.append(breed)
+        digests.append(hashlib.sha256(file.read_bytes()).hexdigest())
+        names.append(name)
+    report.read = len(pixels)
+    images = np.stack(pixels) if pixels else np.zeros((0, image_size, image_size, 3), np.uint8)
+    pets = PetImages(images, classes, breeds, "folder")
+    if cache:
+        write_cache(path, pets, skipped=report.reasons, extra={"digests": np.array(digests, dtype=str),
+                                                               "names": np.array(names, dtype=str)})
+    return pets, digests, names, report
 
 
-def load(split: str = "train", data_dir=None, n_per_breed: int | None = None, breeds=None,
-         image_size: int = DEFAULT_IMAGE_SIZE, seed: int = 0, fractions=FRACTIONS, cache: bool = True,
-         cache_dir=None, verbose: bool = True) -> PetImages:
-    """One split of your own photos as :class:`~helpers.data.PetImages`.
-
-    - ``data_dir``: the folder with one subfolder per class (default ``data/my-pets``);
-    - ``split``: ``"train"``, ``"val"`` or ``"test"``; every breed's photos are divided
-      by ``fractions`` (default 70 / 15 / 15 %), reproducibly from ``seed``;
-    - ``n_per_breed``: at most this many photos of each breed in the split (None: all);
-    - ``breeds``: only these breeds (lower-case folder names; None: all);
-    - ``image_size``: pixels per side (the centre square of each photo is kept).
-
-    Usually called as ``data.load_pets("folder", split, data_dir=...)``.
-    Introduced in notebook 06.
-    """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
-    pets = read_folder(data_dir, image_size, cache=cache, cache_dir=cache_dir, verbose=verbose)
-    if breeds is not None:
-        pets = pets.where(breeds=breeds)
-    part = split_by_seed(pets, fractions, seed)[split]
-    if n_per_breed is not None:
-        part = part.per_breed(n_per_breed, seed)
-    return part
-
-
-def write_toy_folder(target, breeds=None, n_per_breed: int = 30, image_size: int = 96, seed: int = 0) -> Path:
-    """Save toy pets as JPEG files in the folder layout ``TARGET/<class>/<breed>/<breed>_<i>.jpg``.
+def write_toy_folder(target, breeds=None, n_per_breed: int = 30, image_size: int = 96, seed: int = 0,
+                     formats=("jpg",), folder_names=None) -> Path:
+    """Save toy pets as picture files in the folder layout ``TARGET/<class>/<breed>/<breed>_<i>.jpg``.
 
     A quick way to try ``DATA_SOURCE = "folder"`` without photos of your own
-    (the tests use it too). ``target`` must not exist yet or be empty: nothing
-    already there is overwritten. Returns ``target``. Introduced in notebook 07.
+    (the tests use it too). ``formats`` are used in turn (``("jpg", "png")``);
+    ``folder_names`` may rename breed folders (``{"persian": "Persian"}``).
+    ``target`` must not exist yet or be empty: nothing already there is
+    overwritten. Returns ``target``. Introduced in notebook 02.
     """
     from PIL import Image
 
@@ -229,11 +220,12 @@ def write_toy_folder(target, breeds=None, n_per_breed: int = 30, image_size: int
         raise ValueError(f"{target} is not empty; give a new folder (nothing in it was changed).")
     breeds = list(toypets.BREEDS) if breeds is None else ([breeds] if isinstance(breeds, str) else list(breeds))
     for breed in breeds:
-        animal = toypets.BREEDS[breed].animal if breed in toypets.BREEDS else None
-        if animal is None:
+        if breed not in toypets.BREEDS:
             raise ValueError(f"unknown toy breed {breed!r}; the toy breeds are: {sorted(toypets.BREEDS)}.")
-        where = target / animal / breed
+        where = target / toypets.BREEDS[breed].animal / (folder_names or {}).get(breed, breed)
         where.mkdir(parents=True, exist_ok=True)
         for i, pixels in enumerate(toypets.draw_many(breed, n_per_breed, seed=seed, size=image_size)):
-            Image.fromarray(pixels).save(where / f"{breed}_{i:03d}.jpg", quality=95, subsampling=0)
+            kind = formats[i % len(formats)]
+            options = {"quality": 95, "subsampling": 0} if kind == "jpg" else {}
+            Image.fromarray(pixels).save(where / f"{breed}_{i:03d}.{kind}", **options)
     return target

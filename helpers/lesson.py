@@ -1,64 +1,65 @@
 """The lesson's settings for the chosen data source, in one object.
 
-Each notebook makes ``course = Lesson(DATA_SOURCE, ...)`` right after its
-setup. ``course`` knows which breeds the first model trains on, which breed it
-never sees (the Persian), where the rabbits come from, how big the images are,
-where models are saved, and whether the lesson's claims (made for the toy
-pets) should be asserted. Introduced in notebook 01.
+Each notebook makes ``course = Lesson(DATA_SOURCE, ...)`` in its setup cell
+and shows it: on real photos that is a report of what was found (classes,
+breeds, photos per split, skipped files, and every problem with what to do).
+``course`` knows which breeds the first model trains on, which breed it never
+sees (the Persian), where the rabbits come from, how big the images are, where
+models are saved, and whether the lesson's claims (made for the toy pets)
+should be asserted. Introduced in notebook 01.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import data, setup, toypets
+import numpy as np
 
-# Oxford-IIIT Pet dog breeds with long, fluffy coats (the real-photo counterpart of the fluffy toy dogs in notebook 04).
-OXFORD_FLUFFY_DOGS = ["great_pyrenees", "keeshond", "newfoundland", "pomeranian", "samoyed"]
+from . import data, setup, sources, toypets
+
+NEEDS = ("new_breed", "rabbits")  # what a notebook may need beyond cats and dogs
 
 
 class Lesson:
     """Settings of the lesson for one data source. Introduced in notebook 01.
 
-    ``source`` is ``"toy"`` (built in), ``"oxford"`` (Oxford-IIIT Pet photos,
-    downloaded once) or ``"folder"`` (your own photos in ``data_dir``).
-    ``quick=True`` shrinks data and training so a notebook runs in seconds
-    (for checking that it runs, not for learning).
+    - ``source``: ``"toy"`` (built in), ``"oxford"`` (an unpacked Oxford-IIIT Pet
+      tree, in ``data/oxford-iiit-pet`` or ``data_dir``) or ``"folder"`` (your own
+      photos in ``data_dir``); ``rabbit_dir``: a folder of rabbit photos;
+    - ``new_breed``: the breed the first model never sees (``NEW_BREED``; matched
+      to a breed folder ignoring case, spaces and a plural);
+    - ``needs``: what this notebook needs beyond cats and dogs (``"new_breed"``,
+      ``"rabbits"``); when the photos lack it, the setup cell stops and says what to add;
+    - ``quick=True`` shrinks data and training so a notebook runs in seconds
+      (for checking that it runs, not for learning).
+
+    Nothing is downloaded here.
     """
 
     class_names = ("cat", "dog")
 
-    def __init__(self, source: str = "toy", data_dir=None, quick: bool = False, seed: int = 0, rabbit_dir=None, new_breed="persian"):
-        if source not in ("toy", "oxford", "folder"):
-            raise ValueError(
-                f"DATA_SOURCE must be 'toy' (built in), 'oxford' (real photos) or 'folder' (your own photos); got {source!r}."
-            )
-        if source == "folder" and not data_dir:
-            raise ValueError("DATA_SOURCE = 'folder' needs DATA_DIR: a folder with one sub-folder per class (see data/README.md).")
-        self.source, self.quick, self.seed = source, setup.check_quick(quick), setup.check_seed(seed)
+    def __init__(self, source: str = "toy", data_dir=None, quick: bool = False, seed: int = 0, rabbit_dir=None,
+                 new_breed="persian", needs=()):
+        self.quick, self.seed = setup.check_quick(quick), setup.check_seed(seed)
+        needs = [needs] if isinstance(needs, str) else list(needs)
+        if set(needs) - set(NEEDS):
+            raise ValueError(f"needs may name {NEEDS}; got {needs}.")
+        self.data_source = sources.choose(source, data_dir, rabbit_dir, self.seed, self.quick, new_breed)
+        self.source = self.data_source.kind
         self.data_dir = Path(data_dir) if data_dir else None
         self.rabbit_dir = Path(rabbit_dir) if rabbit_dir else None
-        self.new_breed = new_breed
-        if source == "toy":
-            from . import recipes
-
-            self.image_size = toypets.DEFAULT_SIZE
-            self.seen_breeds = list(toypets.TRAIN_BREEDS)
-            self.rabbit_breeds = list(toypets.RABBIT_BREEDS)
-            self.fluffy_dog_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "dog" and toypets.BREEDS[b].fluffy]
-            self.cat_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "cat"]
-            self.dog_breeds = [b for b in self.seen_breeds if toypets.BREEDS[b].animal == "dog"]
-            self.per_breed = recipes.QUICK_PER_BREED if self.quick else recipes.PER_BREED
-        else:
-            self.image_size = 96 if not self.quick else 64
-            everything = self._load_photos("train")
-            cats_and_dogs = everything.where(classes=["cat", "dog"])
-            self.seen_breeds = [b for b in cats_and_dogs.breed_counts() if b != new_breed]
-            self.rabbit_breeds = [b for b, c in everything.class_of_breed().items() if c == "rabbit"]
-            self.fluffy_dog_breeds = [b for b in OXFORD_FLUFFY_DOGS if b in self.seen_breeds]
-            self.cat_breeds = [b for b, c in cats_and_dogs.class_of_breed().items() if c == "cat" and b != new_breed]
-            self.dog_breeds = [b for b, c in cats_and_dogs.class_of_breed().items() if c == "dog" and b != new_breed]
-            self.per_breed = {"train": 10 ** 6, "val": 10 ** 6, "test": 10 ** 6}
+        got = self.data_source
+        self.image_size, self.new_breed = got.image_size, got.new_breed
+        self.seen_breeds, self.rabbit_breeds = got.seen_breeds, got.rabbit_breeds
+        self.trained_breeds = got.trained_breeds  # on photos also the breeds without a test photo
+        self.fluffy_dog_breeds = got.fluffy_dog_breeds
+        self.cat_breeds = [b for b in self.seen_breeds if got.breeds[b] == "cat"]
+        self.dog_breeds = [b for b in self.seen_breeds if got.breeds[b] == "dog"]
+        stopping = [p for p in got.problems if p.stops == "everything" or p.stops in needs]
+        if stopping:
+            raise ValueError("These photos cannot run this notebook:\n" + "\n".join(f"  - {p.text}" for p in stopping)
+                             + "\n\nWhat was found:\n" + got.report())
+        self._told: set[str] = set()
 
     # -- what the notebooks ask for ------------------------------------------------
     @property
@@ -75,17 +76,51 @@ class Lesson:
             "has no Persian problem). The numbers above are what this run measured; compare them with the toy-pet story."
         )
 
+    def toy_only(self, text: str, otherwise: str) -> str:
+        """``text`` on the toy pets, ``otherwise`` on photos: for titles that state a toy-pet result. Introduced in notebook 03."""
+        return text if self.source == "toy" else otherwise
+
+    def _cut(self, name: str, wanted: list, available: int, what: str) -> list:
+        """``wanted`` amounts cut to ``available``, with one printed line (once) when something was cut."""
+        if max(wanted) <= available:
+            return list(wanted)
+        kept = [n for n in wanted if n < available] + [available]
+        if name not in self._told:
+            self._told.add(name)
+            print(f"{name}: {list(wanted)} cut to {kept}: these photos have {available} {what}.")
+        return kept
+
     @property
     def experience_sizes(self) -> list[int]:
-        """The amounts of experience E for notebook 01's learning curve."""
+        """The amounts of experience E for notebook 01's learning curve (cut to the training photos there are)."""
         if self.quick:
             return [10, 40]
-        return [20, 50, 100, 300, 1000, 2000]
+        sizes = [20, 50, 100, 300, 1000, 2000]
+        if self.source == "toy":
+            return sizes
+        return self._cut("experience sizes", sizes, len(self.load("train")), "training photos")
 
     @property
     def persian_counts(self) -> list[int]:
-        """The numbers N of new examples compared in notebook 04."""
-        return [2, 5] if self.quick else [5, 20, 50]
+        """The numbers N of new examples compared in notebook 04 (cut to the held-out breed's training photos)."""
+        counts = [2, 5] if self.quick else [5, 20, 50]
+        if self.source == "toy":
+            return counts
+        available = len(self.load("train", breeds=[self.new_breed]))
+        return [n for n in self._cut("Persian counts", counts, available, f"training photos of {self.new_breed}") if n >= 1]
+
+    def fit_count(self, name: str, wanted: int, breeds) -> int:
+        """``wanted`` (a parameter such as ``N_PERSIANS``), or fewer when the training photos of ``breeds`` are fewer.
+
+        Prints one line when it cuts. Introduced in notebook 04.
+        """
+        breeds = [breeds] if isinstance(breeds, str) else list(breeds)
+        available = len(self.load("train", breeds=breeds))
+        if wanted <= available:
+            return wanted
+        print(f"{name} = {wanted} cut to {available}: that is all the training photos of {', '.join(breeds)}. "
+              f"Add photos to use more.")
+        return available
 
     @property
     def variant_count(self) -> int:
@@ -93,13 +128,68 @@ class Lesson:
         return 20 if self.quick else 150
 
     def load(self, split: str = "train", breeds=None) -> data.PetImages:
-        """Images of one split; ``breeds=None`` means the breeds the first model trains on."""
-        breeds = self.seen_breeds if breeds is None else breeds
+        """Images of one split; ``breeds=None`` means the breeds the first model trains on (``trained_breeds``).
+
+        A ``None`` in ``breeds`` stands for the held-out breed of photos that have none, and is left out.
+        """
+        if split not in data.SPLITS:
+            raise ValueError(f"split must be one of {data.SPLITS}; got {split!r}.")
+        breeds = self.trained_breeds if breeds is None else ([breeds] if isinstance(breeds, str) else list(breeds))
+        return self.data_source.load(split, [b for b in breeds if b is not None])
+
+    def describe_result(self, model, pets: data.PetImages, class_names=None) -> None:
+        """Print what a model scores on ``pets``, next to the majority floor; flag a model that gives one answer.
+
+        The floor is what answering the most common class every time would
+        score. A model that gives one answer to 95 % or more of the pictures,
+        or scores no more than 0.02 above the floor, has learned which class is
+        common, not what tells them apart; a second line then says so, and
+        what to do. Introduced in notebook 02.
+        """
+        from . import evaluation
+
+        class_names = tuple(class_names or self.class_names)
+        predicted = evaluation.predict_classes(model, pets, class_names)
+        score = float((predicted == pets.classes).mean())
+        animal, floor = sources.majority(pets)
+        noun = "pictures" if self.source == "toy" else "photos"
+        print(f"P = {score:.3f} on {len(pets)} test {noun}; answering '{animal}' every time would score {floor:.3f}.")
+        answers, counts = np.unique(predicted, return_counts=True)
+        answer, share = str(answers[np.argmax(counts)]), float(counts.max() / counts.sum())
+        if share < 0.95 and score > floor + 0.02:
+            return
+        pretrained = any(layer.name == "backbone" for layer in getattr(model, "layers", []))
         if self.source == "toy":
-            n = self.per_breed[split]
-            return data.toy_pets(breeds, n_per_breed=n, split=split, seed=self.seed, image_size=self.image_size)
-        pets = self._load_photos(split)
-        return pets.where(breeds=breeds)
+            advice = "Train it longer, or on more pictures."
+        elif pretrained:
+            advice = "Even on a pretrained base the new head needs more photos per class: add photos."
+        else:
+            advice = (f"A network that starts from random numbers cannot learn to tell {' from '.join(class_names)} "
+                      f"from {len(self.load('train'))} photos: that is why real projects start from a model pretrained "
+                      "on millions of photos (notebook 07 shows one). With a few hundred photos per class, or such a "
+                      "model, it can.")
+        if share >= 0.95:
+            print(f"Careful: the model answered '{answer}' to {share:.0%} of them. It has learned which answer is most "
+                  f"common, not what tells the classes apart. {advice}")
+        else:
+            print(f"Careful: that is no better than always answering '{animal}'. The model has learned little more than "
+                  f"which answer is most common. {advice}")
+
+    def describe_curve(self, curve: dict, test: data.PetImages) -> None:
+        """Print in words what notebook 01's learning curve measured, next to the majority floor.
+
+        Says whether P grew with E here: on a few photos it may not. Introduced in notebook 01.
+        """
+        sizes = list(curve)
+        first, last = curve[sizes[0]]["accuracy"], curve[sizes[-1]]["accuracy"]
+        animal, floor = sources.majority(test)
+        noun = "pictures" if self.source == "toy" else "photos"
+        print(f"P went from {first:.3f} with {sizes[0]} {noun} to {last:.3f} with {sizes[-1]}; answering "
+              f"'{animal}' every time would score {floor:.3f} on these {len(test)} test {noun}.")
+        if last - first < 0.05 or last < floor + 0.05:
+            print(f"Here P did not grow clearly with E, and it stays near that floor: {sizes[-1]} {noun} are too few for "
+                  "a network that starts from random numbers. Real projects start from a model pretrained on millions "
+                  "of photos (notebook 07).")
 
     def model_path(self, name: str) -> Path:
         """Where a model (or an export folder) called ``name`` is kept: ``models/`` (gitignored).
@@ -118,54 +208,36 @@ class Lesson:
     def model_record(self) -> dict:
         """How a model of this lesson is made, for the record saved beside it (``helpers.models.save``).
 
-        Data source, data folder and a fingerprint of its files (photos),
-        picture size, classes, the breeds trained on, seed, QUICK and the
-        toy-pet generator's version. A saved model whose record differs in
-        any of them is made again (``models.load_if_matching``). Introduced in notebook 02.
+        Data source, data folder(s) and a fingerprint of their photo files
+        (names and contents), picture size, classes, the breeds trained on,
+        seed, QUICK and the toy-pet generator's version. A saved model whose
+        record differs in any of them is made again (``models.load_if_matching``).
+        Introduced in notebook 02.
         """
         from . import recipes
 
-        data_dir = data_files = None
-        if self.source == "folder":
-            from . import folder
-
-            data_dir = folder.resolve_dir(self.data_dir)
-            data_files = folder.files_fingerprint(data_dir)
-        elif self.source == "oxford":
-            from . import oxford
-
-            data_dir = oxford.ROOT
-            data_files = oxford._read_marker(oxford.ROOT).get("sha256")
-        return {
+        where = self.data_source.record()
+        return {  # in this order: a model that does not fit is explained by the first difference
             "source": self.source,
-            "data_dir": None if data_dir is None else str(data_dir),
-            "data_files": data_files,
-            "image_size": int(self.image_size),
-            "classes": list(self.class_names),
-            "breeds": list(self.seen_breeds),
             "seed": self.seed,
             "quick": self.quick,
+            "image_size": int(self.image_size),
+            "classes": list(self.class_names),
             "generator_version": toypets.GENERATOR_VERSION,
             "base_training": recipes.base_training_record(self.quick),
+            "data_dir": where["data_dir"],
+            "breeds": list(self.trained_breeds),
+            "data_files": where["data_files"],
         }
 
     def __repr__(self) -> str:
         mode = " (QUICK)" if self.quick else ""
-        return (
+        line = (
             f"Lesson on {self.source!r} data{mode}: images {self.image_size}x{self.image_size} px, "
-            f"classes {self.class_names}, first training on {len(self.seen_breeds)} breeds, "
+            f"classes {self.class_names}, first training on {len(self.trained_breeds)} breeds, "
             f"never-seen breed {self.new_breed!r}, new class from {self.rabbit_breeds}"
         )
-
-    # -- real photos -----------------------------------------------------------------
-    def _load_photos(self, split):
-        if self.source == "oxford":
-            pets = data.load_pets("oxford", split=split, image_size=self.image_size, seed=self.seed)
-        else:
-            pets = data.load_pets("folder", split=split, data_dir=self.data_dir, image_size=self.image_size, seed=self.seed)
-        if self.rabbit_dir is not None:
-            pets = pets + data.load_pets("folder", split=split, data_dir=self.rabbit_dir, image_size=self.image_size, seed=self.seed)
-        return pets
+        return line if self.source == "toy" else line + "\n" + self.data_source.report()
 
 
 def real_photos_status() -> str:
@@ -179,14 +251,15 @@ def real_photos_status() -> str:
             return str(path)
 
     lines = []
-    if oxford.is_downloaded():
-        lines.append(f"Oxford-IIIT Pet: ready in {shown(oxford.ROOT)} -> set DATA_SOURCE = 'oxford'.")
+    if oxford.has_tree():
+        lines.append(f"Oxford-IIIT Pet: unpacked in {shown(oxford.ROOT)} -> set DATA_SOURCE = 'oxford'.")
     else:
-        lines.append("Oxford-IIIT Pet: not downloaded -> run `python -m helpers.data download oxford-pets` (about 800 MB, once).")
+        lines.append("Oxford-IIIT Pet: not here -> run `python -m helpers.data download oxford-pets` (about 800 MB, once), "
+                     "or set DATA_DIR to an unpacked copy.")
     own = folder.DEFAULT_DIR
     classes = sorted(p.name for p in own.iterdir() if p.is_dir() and not p.name.startswith(".")) if own.is_dir() else []
     if classes:
-        lines.append(f"Your photos: {shown(own)} has the classes {classes} -> set DATA_SOURCE = 'folder'.")
+        lines.append(f"Your photos: {shown(own)} has the folders {classes} -> set DATA_SOURCE = 'folder'.")
     else:
         lines.append(f"Your photos: none yet -> put them in {shown(own)}/<class>/ (see data/README.md), then set DATA_SOURCE = 'folder'.")
     return "\n".join(lines)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .sharing import sha256_of
+from .data import sha256_of
 from .toypets import DEFAULT_SIZE
 
 FILTERS = (16, 32, 64, 64)  # filters of conv1 ... conv4; each block halves the picture size

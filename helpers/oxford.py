@@ -6,9 +6,15 @@ Download once (about 810 MB)::
 
 The two official archives are fetched from the first mirror that works, with a
 progress bar, checked for their exact size and SHA-256, and unpacked into
-``data/oxford-iiit-pet/``. A file marked as verified is never fetched again.
-Without a network, put the two archives into that folder by hand and run the
-same command: it checks and unpacks them.
+``data/oxford-iiit-pet/``. Once unpacked, nothing is fetched again. Without a
+network, put the two archives into that folder by hand and run the same
+command: it checks and unpacks them. Only this command downloads: loading
+the photos never does.
+
+An unpacked official tree (``images/`` and ``annotations/``) is used as it
+is, in ``data/oxford-iiit-pet/`` or wherever ``DATA_DIR`` points: it is
+checked against its own annotation files (names, counts, species), and the
+archives, when they lie beside it, for their size and SHA-256.
 
 Labels come from the dataset's own annotation files (``list.txt``,
 ``trainval.txt``, ``test.txt``): species 1 = cat, 2 = dog; the breed is the
@@ -37,8 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from . import images as imgs
-from .data import DATA_DIR, SPLITS, PetImages, read_cache, write_cache
-from .sharing import sha256_of  # the same fingerprint notebook 07 uses
+from .data import DATA_DIR, PetImages, read_cache, sha256_of, write_cache
 
 ROOT = DATA_DIR / "oxford-iiit-pet"
 MIRRORS = (
@@ -59,13 +64,10 @@ ARCHIVES = {  # the dataset's published sizes and checksums; the small one first
     "annotations.tar.gz": Archive(19_173_078, "52425fb6de5c424942b7626b428656fcbd798db970a937df61750c0f1d358e91"),
     "images.tar.gz": Archive(791_918_971, "67195c5e1c01f1ab5f9b6a5d22b8c27a580d896ece458917e61d459337fa318d"),
 }
-MARKER = "VERIFIED.json"  # written after both archives passed the checks and were unpacked
-DEFAULT_IMAGE_SIZE = 96  # pixels per side: small enough to train on a laptop CPU; MobileNetV2 has weights for 96
-VAL_FRACTION = 0.2  # share of each breed's trainval images that become the validation split
 SPECIES = {1: "cat", 2: "dog"}
-CACHE_VERSION = "1"
-
-last_report: imgs.SkipReport | None = None  # what the latest load() skipped
+LISTS = ("list.txt", "trainval.txt", "test.txt")  # the annotation files a tree must have
+CACHE_DIR = DATA_DIR / "oxford-cache"  # decoded photos, and which archives passed their checks
+CACHE_VERSION = "2"
 
 
 class DataNotAvailable(Exception):
@@ -193,24 +195,13 @@ def how_to_get(root=None, mirrors=MIRRORS, archives=None) -> str:
     return "\n".join(lines)
 
 
-def _read_marker(root: Path) -> dict:
-    try:
-        return json.loads((root / MARKER).read_text())
-    except (OSError, ValueError):
-        return {}
+def has_tree(root=None) -> bool:
+    """True when ``root`` holds an unpacked Oxford-IIIT Pet tree: ``images/`` and the three annotation lists.
 
-
-def is_downloaded(root=None, archives=None) -> bool:
-    """True when the photos are unpacked and were verified against the expected checksums. Introduced in notebook 07."""
+    Introduced in notebook 07.
+    """
     root = Path(root or ROOT)
-    archives = archives or ARCHIVES
-    marker = _read_marker(root)
-    wanted = {name: a.sha256 for name, a in archives.items()}
-    return (
-        marker.get("sha256") == wanted
-        and (root / "images").is_dir()
-        and (root / "annotations" / "list.txt").is_file()
-    )
+    return (root / "images").is_dir() and all((root / "annotations" / name).is_file() for name in LISTS)
 
 
 def _checked_members(tar: tarfile.TarFile, target: Path) -> list[tarfile.TarInfo]:
@@ -263,7 +254,7 @@ def _unpack(archive: Path, root: Path) -> None:
         for item in scratch.iterdir():
             dest = root / item.name
             if dest.is_dir():
-                shutil.rmtree(dest)  # an earlier, unfinished unpack of ours (no marker was written)
+                shutil.rmtree(dest)  # an earlier, unfinished unpack of ours
             elif dest.exists():
                 dest.unlink()
             item.replace(dest)
@@ -279,15 +270,18 @@ def download(root=None, mirrors=MIRRORS, archives=None, timeout: float = 30, pro
 
     Archives already in ``root`` (e.g. copied there by hand) are checked and
     used; missing ones are downloaded from ``mirrors``. Nothing is fetched
-    again once the marker file records verified archives. Raises
+    when the photos are unpacked there already. Raises
     :class:`DataNotAvailable` with instructions when that is impossible.
     Returns ``root``. Introduced in notebook 07.
     """
     root = Path(root or ROOT)
     archives = archives or ARCHIVES
-    if is_downloaded(root, archives):
+    if has_tree(root):
+        problems = check_archives(root, archives)
+        if problems:
+            raise DataNotAvailable("\n".join(problems) + "\n" + how_to_get(root, mirrors, archives))
         if progress:
-            print(f"The Oxford-IIIT Pet photos are already in {root} (verified).")
+            print(f"The Oxford-IIIT Pet photos are already unpacked in {root}.")
         return root
     root.mkdir(parents=True, exist_ok=True)
     missing = []
@@ -314,17 +308,11 @@ def download(root=None, mirrors=MIRRORS, archives=None, timeout: float = 30, pro
         if progress:
             print(f"Unpacking {name} ...")
         _unpack(root / name, root)
-    if not ((root / "images").is_dir() and (root / "annotations" / "list.txt").is_file()):
+    if not has_tree(root):
         raise DataNotAvailable(
-            f"The archives in {root} do not contain images/ and annotations/list.txt as the Oxford-IIIT Pet "
-            "archives do.\n" + how_to_get(root, mirrors, archives)
+            f"The archives in {root} do not contain images/ and annotations/list.txt, trainval.txt and test.txt "
+            "as the Oxford-IIIT Pet archives do.\n" + how_to_get(root, mirrors, archives)
         )
-    marker = {
-        "dataset": "Oxford-IIIT Pet",
-        "bytes": {n: a.bytes for n, a in archives.items()},
-        "sha256": {n: a.sha256 for n, a in archives.items()},
-    }
-    (root / MARKER).write_text(json.dumps(marker, indent=2) + "\n")
     if not keep_archives:
         for name in archives:
             (root / name).unlink(missing_ok=True)
@@ -368,136 +356,165 @@ def read_list(path) -> list[tuple[str, str, str]]:
     return rows
 
 
+def check_archives(root=None, archives=None) -> list[str]:
+    """What is wrong with the archives lying in ``root`` (an empty list when none lie there or all are right).
+
+    Each archive found is checked for its exact size and SHA-256. Computing
+    the SHA-256 of 800 MB takes a few seconds, so a file that passed is
+    remembered (by its size and change time) and not hashed again.
+    Introduced in notebook 07.
+    """
+    root = Path(root or ROOT)
+    archives = archives or ARCHIVES
+    memo_path = CACHE_DIR / "checked-archives.json"
+    try:
+        memo = json.loads(memo_path.read_text())
+    except (OSError, ValueError):
+        memo = {}
+    problems = []
+    for name, expected in archives.items():
+        path = root / name
+        if not path.is_file():
+            continue
+        stat = path.stat()
+        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{expected.sha256}"
+        if memo.get(key):
+            continue
+        problem = check_file(path, expected)
+        if problem:
+            problems.append(f"{path} is there but {problem}. It was not changed: delete it, or replace it with a "
+                            "complete copy, and run `python -m helpers.data download oxford-pets` again.")
+        else:
+            memo[key] = True
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        memo_path.write_text(json.dumps(memo, indent=1) + "\n")
+    except OSError:
+        pass  # only saves time next run
+    return problems
+
+
 def breeds(root=None) -> dict[str, str]:
     """Every breed in the dataset and its class, e.g. ``{"abyssinian": "cat", ...}``. Introduced in notebook 07."""
     root = Path(root or ROOT)
     return {breed: animal for _, animal, breed in read_list(root / "annotations" / "list.txt")}
 
 
-def _rng(seed: int, breed: str, purpose: int) -> np.random.Generator:
-    """A random stream per breed, so one breed's split does not change when other breeds are left out."""
-    return np.random.default_rng([int(seed), zlib.crc32(breed.encode()), purpose])
+@dataclass
+class Tree:
+    """An unpacked tree, read from its own annotation files. Introduced in notebook 07.
 
-
-def split_names(split: str, root=None, seed: int = 0, val_fraction: float = VAL_FRACTION) -> list[tuple[str, str, str]]:
-    """The ``(name, class, breed)`` rows of one split.
-
-    ``test`` is the dataset's own ``test.txt``; ``train`` and ``val`` divide its
-    ``trainval.txt`` breed by breed, reproducibly from ``seed``.
-    Introduced in notebook 07.
+    ``rows`` are ``(image name, class, breed, part)`` with part ``"trainval"``
+    or ``"test"`` (the dataset's own division); ``problems`` says, in words,
+    where the files and the annotations disagree.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
-    if not 0 <= val_fraction < 1:
-        raise ValueError(f"val_fraction must be at least 0 and below 1 (e.g. 0.2); got {val_fraction!r}.")
+
+    root: Path
+    rows: list
+    problems: list
+
+
+def read_tree(root=None) -> Tree:
+    """Read ``annotations/list.txt``, ``trainval.txt`` and ``test.txt`` and check them against ``images/``.
+
+    Checked: every listed name has its photo in ``images/`` (the missing ones
+    are named and left out); ``trainval.txt`` and ``test.txt`` together hold
+    exactly the names in ``list.txt``, none in both; the species fits the
+    name (cats have capitalised names, dogs lower-case ones) and each breed
+    has one species. Introduced in notebook 07.
+    """
     root = Path(root or ROOT)
-    if split == "test":
-        return read_list(root / "annotations" / "test.txt")
-    rows = read_list(root / "annotations" / "trainval.txt")
-    chosen = set()
-    for breed in dict.fromkeys(r[2] for r in rows):
-        names = sorted(r[0] for r in rows if r[2] == breed)
-        n_val = int(round(val_fraction * len(names)))
-        val = set(_rng(seed, breed, 0).permutation(names)[:n_val].tolist())
-        chosen |= val if split == "val" else set(names) - val
-    return [r for r in rows if r[0] in chosen]
+    listed = read_list(root / "annotations" / "list.txt")
+    parts = {part: read_list(root / "annotations" / f"{part}.txt") for part in ("trainval", "test")}
+    problems = []
+    where = {}
+    for part, rows in parts.items():
+        for name, _, _ in rows:
+            if name in where:
+                problems.append(f"{name} is in both trainval.txt and test.txt; it is used as a test photo only.")
+            where[name] = "test" if part == "test" or name in where else part
+    names = [row[0] for row in listed]
+    not_divided = [n for n in names if n not in where]
+    extra = sorted(set(where) - set(names))
+    if not_divided or extra:
+        problems.append(
+            f"annotations/list.txt lists {len(names)} photos, trainval.txt and test.txt {len(where)}: "
+            + (f"{len(not_divided)} listed photos are in neither (e.g. {not_divided[0]}), so they are not used; " if not_divided else "")
+            + (f"{len(extra)} are not in list.txt (e.g. {extra[0]}), so they are not used; " if extra else "")
+            + "the annotation files do not belong together: download annotations.tar.gz again."
+        )
+    species_of_breed: dict[str, set] = {}
+    wrong_case = []
+    rows, missing = [], []
+    for name, animal, breed in listed:
+        species_of_breed.setdefault(breed, set()).add(animal)
+        if (animal == "cat") != name[:1].isupper():
+            wrong_case.append(name)
+        if name not in where:
+            continue
+        if not (root / "images" / f"{name}.jpg").is_file():
+            missing.append(name)
+            continue
+        rows.append((name, animal, breed, where[name]))
+    if missing:
+        problems.append(f"{len(missing)} photos listed in annotations/list.txt are not in {root / 'images'} "
+                        f"(e.g. {missing[0]}.jpg); the others are used. Unpack images.tar.gz again to get them all.")
+    mixed = sorted(b for b, s in species_of_breed.items() if len(s) > 1)
+    if mixed:
+        problems.append(f"the breeds {mixed} are listed both as cats and as dogs; the first species of each photo is used. "
+                        "The annotation files look damaged: download annotations.tar.gz again.")
+    if wrong_case:
+        problems.append(f"{len(wrong_case)} photos have a species that does not fit their name (cats have capitalised "
+                        f"names, e.g. {wrong_case[0]}); their species from list.txt is used.")
+    return Tree(root, rows, problems)
 
 
-# -- loading ------------------------------------------------------------------------
+def read_photos(tree: Tree, image_size: int = 96, cache: bool = True):
+    """Decode the tree's photos: ``(PetImages, digests, names, parts, SkipReport)``.
 
-
-def _read_selected(root: Path, rows, n_per_breed, seed, image_size, report):
-    """Decode the rows' images (at most ``n_per_breed`` good ones per breed), skipping bad files."""
-    by_breed: dict[str, list] = {}
-    for row in rows:
-        by_breed.setdefault(row[2], []).append(row)
-    keep = []  # (position in rows, image, class, breed)
-    position = {row[0]: i for i, row in enumerate(rows)}
-    for breed, group in by_breed.items():
-        if n_per_breed is not None:
-            group = [group[i] for i in _rng(seed, breed, 1).permutation(len(group))]
-        found = 0
-        for name, animal, _ in group:
-            if n_per_breed is not None and found >= n_per_breed:
-                break
-            path = root / "images" / f"{name}.jpg"
-            if not path.is_file():
-                report.skip("missing", path.name)
-                continue
-            kind = imgs.image_format(path)
-            if kind is None:
-                report.skip(imgs.NOT_A_PICTURE, path.name)
-                continue
-            if kind != "JPEG":
-                report.skip("not JPEG", f"{path.name} ({kind})")
-                continue
-            try:
-                pixels = imgs.read_image(path, image_size)
-            except imgs.UnreadableImage as e:
-                report.skip(e.reason, path.name)
-                continue
-            keep.append((position[name], pixels, animal, breed))
-            found += 1
-    keep.sort(key=lambda k: k[0])  # the annotation file's order
-    report.read = len(keep)
-    size = image_size
-    images = np.stack([k[1] for k in keep]) if keep else np.zeros((0, size, size, 3), np.uint8)
-    return PetImages(images, [k[2] for k in keep], [k[3] for k in keep], "oxford")
-
-
-def load(split: str = "train", n_per_breed: int | None = None, breeds=None, image_size: int = DEFAULT_IMAGE_SIZE,
-         seed: int = 0, val_fraction: float = VAL_FRACTION, root=None, allow_download: bool = True, cache: bool = True,
-         verbose: bool = True, mirrors=MIRRORS, archives=None, timeout: float = 30) -> PetImages:
-    """Oxford-IIIT Pet photos of one split as :class:`~helpers.data.PetImages`.
-
-    - ``split``: ``"train"``, ``"val"`` (both from ``trainval.txt``) or ``"test"`` (``test.txt``);
-    - ``n_per_breed``: at most this many images of each breed (picked by ``seed``), or None for all;
-    - ``breeds``: lower-case breed names to keep (None: all 37), e.g. ``["persian", "pug"]``;
-    - ``image_size``: pixels per side (the centre square of each photo is kept);
-    - ``allow_download``: fetch the archives if they are not here yet (else raise :class:`DataNotAvailable`).
-
-    Classes are ``"cat"`` and ``"dog"``. Decoded arrays are cached in
-    ``ROOT/cache``. Skipped files are summed up in one printed line (when
-    ``verbose``) and listed in ``oxford.last_report``. Usually called as
-    ``data.load_pets("oxford", split, ...)``. Introduced in notebook 07.
+    ``digests`` are the SHA-256 of each photo file, ``names`` its image name,
+    ``parts`` ``"trainval"`` or ``"test"``. Files that are not JPEG or cannot
+    be decoded are skipped and counted. Decoded arrays are cached in
+    ``data/oxford-cache/``. Introduced in notebook 07.
     """
-    global last_report
     image_size = imgs.check_image_size(image_size)
-    if n_per_breed is not None and (isinstance(n_per_breed, bool) or not isinstance(n_per_breed, (int, np.integer)) or n_per_breed < 0):
-        raise ValueError(f"n_per_breed must be a whole number of images, 0 or more (or None for all); got {n_per_breed!r}.")
-    root = Path(root or ROOT)
-    archives = archives or ARCHIVES
-    if not is_downloaded(root, archives):
-        if not allow_download:
-            raise DataNotAvailable(f"The Oxford-IIIT Pet photos are not in {root} yet.\n" + how_to_get(root, mirrors, archives))
-        download(root, mirrors, archives, timeout=timeout, progress=verbose)
-
-    rows = split_names(split, root, seed, val_fraction)
-    if breeds is not None:
-        wanted = [breeds] if isinstance(breeds, str) else list(breeds)
-        known = set(r[2] for r in rows)
-        unknown = sorted(set(wanted) - known)
-        if unknown:
-            raise ValueError(f"unknown breed {unknown}; the Oxford-IIIT Pet breeds are: {sorted(known)}. Names are lower case.")
-        rows = [r for r in rows if r[2] in wanted]
-
-    key = json.dumps([CACHE_VERSION, imgs.READER_VERSION, split, n_per_breed, sorted(set(r[2] for r in rows)),
-                      image_size, seed, val_fraction, _read_marker(root).get("sha256")])
-    path = root / "cache" / f"{split}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.npz"
-    pets = None
+    listing = [(n, (tree.root / "images" / f"{n}.jpg").stat().st_size, (tree.root / "images" / f"{n}.jpg").stat().st_mtime_ns)
+               for n, _, _, _ in tree.rows]
+    key = json.dumps([CACHE_VERSION, imgs.READER_VERSION, str(tree.root.resolve()), image_size, tree.rows, listing])
+    path = CACHE_DIR / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.npz"
     cached = read_cache(path, "oxford") if cache else None
-    if cached is not None:
-        pets, skipped = cached
-        report = imgs.SkipReport(str(root / "images"), len(pets), skipped)
-    if pets is None:
-        report = imgs.SkipReport(str(root / "images"))
-        pets = _read_selected(root, rows, n_per_breed, seed, image_size, report)
-        if cache:
-            write_cache(path, pets, skipped=report.reasons)
-    last_report = report
-    if verbose and report.skipped:
-        print(f"Oxford-IIIT Pet, {split}: {report} (list: oxford.last_report.listing())")
-    return pets
+    if cached is not None and {"digests", "names", "parts"} <= set(cached[2]):
+        pets, skipped, extra = cached
+        report = imgs.SkipReport(str(tree.root / "images"), len(pets), skipped)
+        return pets, [str(d) for d in extra["digests"]], [str(n) for n in extra["names"]], [str(p) for p in extra["parts"]], report
+    report = imgs.SkipReport(str(tree.root / "images"))
+    pixels, classes, breeds_, digests, names, parts = [], [], [], [], [], []
+    for name, animal, breed, part in tree.rows:
+        file = tree.root / "images" / f"{name}.jpg"
+        kind = imgs.image_format(file)
+        if kind is None:
+            report.skip(imgs.NOT_A_PICTURE, file.name)
+            continue
+        if kind != "JPEG":
+            report.skip("not JPEG", f"{file.name} ({kind})")
+            continue
+        try:
+            pixels.append(imgs.read_image(file, image_size))
+        except imgs.UnreadableImage as e:
+            report.skip(e.reason, file.name)
+            continue
+        classes.append(animal)
+        breeds_.append(breed)
+        digests.append(sha256_of(file))
+        names.append(name)
+        parts.append(part)
+    report.read = len(pixels)
+    images = np.stack(pixels) if pixels else np.zeros((0, image_size, image_size, 3), np.uint8)
+    pets = PetImages(images, classes, breeds_, "oxford")
+    if cache:
+        write_cache(path, pets, skipped=report.reasons, extra={
+            "digests": np.array(digests, dtype=str), "names": np.array(names, dtype=str), "parts": np.array(parts, dtype=str)})
+    return pets, digests, names, parts, report
 
 
 # -- command line -------------------------------------------------------------------
@@ -514,11 +531,14 @@ def main(argv=None) -> int:
     parser.add_argument("--remove-archives", action="store_true", help="delete the .tar.gz files after unpacking")
     args = parser.parse_args(argv)
     if args.command == "check":
-        ok = is_downloaded(args.root)
-        print(f"Oxford-IIIT Pet photos in {args.root}: {'ready (verified)' if ok else 'not there yet'}")
+        ok = has_tree(args.root)
+        problems = (check_archives(args.root) + read_tree(args.root).problems) if ok else []
+        print(f"Oxford-IIIT Pet photos in {args.root}: {'unpacked' if ok else 'not there yet'}")
+        for problem in problems:
+            print(f"  - {problem}")
         if not ok:
             print(how_to_get(args.root))
-        return 0 if ok else 1
+        return 0 if ok and not problems else 1
     try:
         download(args.root, keep_archives=not args.remove_archives)
     except DataNotAvailable as e:

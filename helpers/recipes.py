@@ -40,11 +40,32 @@ NEW_CLASS_REPEATS = 5  # each rabbit picture is shown this often per epoch
 NEW_CLASS_REHEARSAL_PER_BREED = 40  # old pictures of every breed the model knew
 NEW_CLASS_HARD_NEGATIVES = 60  # extra old pictures of each cat breed: cats have upright ears, like rabbits
 
+# -- real photos ------------------------------------------------------------------------------
+PHOTO_EPOCHS = 10  # at most this many passes on photos: there every training photo is in each pass, at 64-96 px
+
+
+def _on_photos(course, epochs: int) -> int:
+    """``epochs``, at most :data:`PHOTO_EPOCHS` on real photos (a few hundred photos; the toy recipes stay as they are)."""
+    return epochs if course.source == "toy" else min(epochs, PHOTO_EPOCHS)
+
 
 def _epochs(course, epochs=None) -> int:
     if epochs is not None:
         return epochs
     return QUICK_EPOCHS if course.quick else BASE_EPOCHS
+
+
+def class_weights(course, pets, class_names=None):
+    """How much each picture counts in training: ``None`` (all alike) on the toy pets; balanced on photos.
+
+    A teacher's photos are rarely balanced: with twice as many dogs as cats,
+    "always dog" is right two times in three, and a model learning from few
+    photos finds that answer first. Balanced weights make every class count
+    the same in total: a picture of class ``c`` counts
+    ``len(pets) / (classes * pictures of c)``. Returns one number per picture,
+    for ``training.train(weights=...)`` (or ``None``). Introduced in notebook 02.
+    """
+    return None if course.source == "toy" else training.balanced_weights(pets)
 
 
 def base_training_record(quick: bool = False) -> dict:
@@ -58,7 +79,8 @@ def train_base(model, train, val, course, epochs=None) -> dict:
     Returns the history (one list per measure). Introduced in notebook 07.
     """
     return training.train(model, train, val, class_names=course.class_names, epochs=_epochs(course, epochs),
-                          learning_rate=LEARNING_RATE, seed=course.seed, learning_rate_decay=True)
+                          learning_rate=LEARNING_RATE, seed=course.seed, learning_rate_decay=True,
+                          weights=class_weights(course, train))
 
 
 def load_or_train_base(course):
@@ -81,9 +103,10 @@ def load_or_train_base(course):
     else:
         print(f"{why}. Training it again now (10–40 seconds on a laptop).")
     model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
-    training.train(model, course.load("train"), None, class_names=course.class_names, epochs=_epochs(course),
+    train = course.load("train")
+    training.train(model, train, None, class_names=course.class_names, epochs=_epochs(course),
                    learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True,
-                   progress="training the cat/dog model")
+                   weights=class_weights(course, train), progress="training the cat/dog model")
     models.save(model, path, record)
     return model
 
@@ -109,14 +132,23 @@ def transfer_source(course):
         return model
     if not why.startswith("No saved model"):
         print(f"{why}. Making it again.")
-    giant, why = backbone.try_backbone(course.image_size)
+    if course.image_size in backbone.SIZES:
+        giant, why = backbone.try_backbone(course.image_size)
+    else:
+        giant, why = None, (f"MobileNetV2's ImageNet weights were not in the Keras cache when this lesson started, so the "
+                            f"photos are {course.image_size} px (notebook 07 fetches the weights when online; then run "
+                            "this notebook again).")
     if giant is None:
-        print(why.splitlines()[0], "Carrying on with our own small network.")
+        print(why.splitlines()[0], f"So this notebook builds on our own small network, trained from random numbers on "
+              f"{len(course.load('train'))} photos. That is too few to learn what tells a cat from a dog (expect it to give "
+              "mostly one answer); real projects start from a model pretrained on millions of photos for exactly this "
+              "reason. The steps below are the same either way.")
         return load_or_train_base(course)
     print("Standing on a giant's shoulders: MobileNetV2 with ImageNet weights (frozen) and a new cat/dog head.")
     model = backbone.make_transfer_model(giant, num_classes=len(course.class_names), name="imagenet_cat_dog")
-    training.train(model, course.load("train"), None, class_names=course.class_names, epochs=BASE_EPOCHS,
-                   learning_rate=LEARNING_RATE, seed=course.seed, quiet=True)
+    train = course.load("train")
+    training.train(model, train, None, class_names=course.class_names, epochs=BASE_EPOCHS,
+                   learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, weights=class_weights(course, train))
     models.save(model, path, record)
     return model
 
@@ -137,14 +169,16 @@ def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
     sizes = [int(n) for n in sizes]
     if not sizes or min(sizes) < 2 or max(sizes) > len(pool):
         raise ValueError(f"each amount of experience must be from 2 to {len(pool)} (the pictures in the pool); got {sizes}.")
-    examples = test.per_breed(1, seed=course.seed).shuffled(course.seed).subset(np.arange(n_examples))
+    examples = test.per_breed(1, seed=course.seed).shuffled(course.seed)
+    examples = examples.subset(np.arange(min(n_examples, len(examples))))
     order = pool.shuffled(course.seed)  # each bigger experience is a smaller one plus new pictures
     curve = {}
     for n in sizes:
         experience = order.subset(np.arange(n))
         model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
-        training.train(model, experience, None, class_names=course.class_names, epochs=_epochs(course),
-                       learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True)
+        training.train(model, experience, None, class_names=course.class_names,
+                       epochs=_on_photos(course, _epochs(course)), learning_rate=LEARNING_RATE, seed=course.seed,
+                       quiet=True, learning_rate_decay=True, weights=class_weights(course, experience))
         predicted = evaluation.predict_classes(model, examples, course.class_names)
         curve[n] = {
             "accuracy": evaluation.accuracy(model, test, course.class_names),
@@ -159,17 +193,26 @@ def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
 CAT_EARS = {"persian_ear": 0.17}  # the ears every short-haired toy cat has
 
 
-def persian_variants(course, n: int = 150) -> dict:
+def _toy_only(course, what: str) -> bool:
+    """True on the toy pets; on photos print one line saying why ``what`` is skipped."""
+    if course.source == "toy":
+        return True
+    print(f"Skipped on photos: {what} needs the toy-pet generator, which can draw the same animal again with one "
+          "thing changed; a photo cannot be retaken that way. (Set DATA_SOURCE = 'toy' to run it.)")
+    return False
+
+
+def persian_variants(course, n: int = 150) -> dict | None:
     """The same ``n`` test Persians drawn several ways, changing one thing at a time.
 
     Returns ``{name: PetImages}`` for ``"as drawn"``, ``"short fur"``, ``"cat
     ears"``, ``"short fur and cat ears"`` and two controls: ``"cat colours"``
     (coats only our training cats wear) and ``"cat-sized head and body"``.
-    Same pose, background and light in all of them. Toy pets only.
-    Introduced in notebook 03.
+    Same pose, background and light in all of them. Toy pets only: on photos
+    it prints why and returns ``None``. Introduced in notebook 03.
     """
-    if course.source != "toy":
-        raise ValueError("the Persian variants are drawn by the toy-pet generator; set DATA_SOURCE = 'toy' for this experiment.")
+    if not _toy_only(course, "redrawing the same Persians"):
+        return None
     seed = course.seed + data._SPLIT_SEED_OFFSET["test"]
 
     def draw(fluffy=None, **looks):
@@ -192,10 +235,10 @@ def long_haired_cats(course, n: int = 50) -> tuple:
 
     Returns ``(as_drawn, long_fur)``, two PetImages of the very same cats
     (same pose, colours, ears and face); only the coat differs. Toy pets
-    only. Introduced in notebook 03.
+    only: on photos it prints why and returns ``(None, None)``. Introduced in notebook 03.
     """
-    if course.source != "toy":
-        raise ValueError("long-haired versions of the cats are drawn by the toy-pet generator; set DATA_SOURCE = 'toy'.")
+    if not _toy_only(course, "redrawing the known cats with long fur"):
+        return None, None
     seed = course.seed + data._SPLIT_SEED_OFFSET["test"]
     breeds = course.cat_breeds
 
@@ -232,6 +275,10 @@ def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None, model
         few, extra = 3, min(extra, 3)
     else:
         few = REHEARSAL_PER_BREED if per_breed is None else per_breed
+    short = [b for b, n in old.breed_counts().items() if n < few + (extra if b in hard else 0)]
+    if course.source != "toy" and short:
+        print(f"Rehearsal: {few} old photos per breed (+{extra} of each of {len(hard)} hard-negative breeds) asked for; "
+              f"{len(short)} of {len(old.breed_counts())} breeds have fewer, so all of theirs are used.")
     if model is None:
         rehearsal = old.per_breed(few, seed=course.seed)
         if hard and extra:
@@ -275,9 +322,10 @@ def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, le
     shown = _mix(new, rehearsal)
     history = training.train(
         model, shown, None, class_names=course.class_names,
-        epochs=epochs or (QUICK_EPOCHS if course.quick else FINE_TUNE_EPOCHS),
+        epochs=epochs or (QUICK_EPOCHS if course.quick else _on_photos(course, FINE_TUNE_EPOCHS)),
         learning_rate=learning_rate or FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True,
-        learning_rate_decay=learning_rate_decay, weights=training.balanced_weights(shown) if balance else None,
+        learning_rate_decay=learning_rate_decay,
+        weights=training.balanced_weights(shown) if balance else class_weights(course, shown),
         progress=f"fine-tuning {model.name}",
     )
     return model, history
@@ -326,9 +374,10 @@ def learn_new_class(model, new, rehearsal, course, class_names, callbacks=None):
     """
     if len(new) == 0:
         raise ValueError("there are no pictures of the new class; ask for at least one.")
+    shown = _mix(new, rehearsal, NEW_CLASS_REPEATS)
     history = training.train(
-        model, _mix(new, rehearsal, NEW_CLASS_REPEATS), None, class_names=tuple(class_names),
-        epochs=QUICK_EPOCHS if course.quick else NEW_CLASS_EPOCHS,
+        model, shown, None, class_names=tuple(class_names), weights=class_weights(course, shown),
+        epochs=QUICK_EPOCHS if course.quick else _on_photos(course, NEW_CLASS_EPOCHS),
         learning_rate=NEW_CLASS_LEARNING_RATE, seed=course.seed, quiet=True, callbacks=callbacks,
         progress=f"training {model.name}",
     )

@@ -16,7 +16,6 @@ then predicts (:func:`predict_in_other_process`) or learns further
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import shutil
@@ -29,18 +28,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from .data import sha256_of  # the file fingerprint, kept on the data module's ground floor
+
 
 class FingerprintMismatch(ValueError):
     """A received file does not match the SHA-256 fingerprint it was sent with. Introduced in notebook 07"""
-
-
-def sha256_of(path) -> str:
-    """The SHA-256 fingerprint of a file, as 64 hex characters. Used by ``sharing``, ``models``, ``oxford``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _describe(path: Path) -> dict:

@@ -69,23 +69,19 @@ def test_adding_sets_checks_image_size():
     assert len(both) == 8
 
 
-def test_split_by_seed_is_disjoint_complete_and_stratified():
-    n = 40
-    images = np.zeros((n, 2, 2, 3), np.uint8)
-    images[:, 0, 0, 0] = np.arange(n)  # a unique id per image
-    pets = PetImages(images, ["cat"] * 20 + ["dog"] * 20, ["x"] * 20 + ["y"] * 20)
-    parts = data.split_by_seed(pets, (0.5, 0.25, 0.25), seed=1)
-    ids = {k: set(v.images[:, 0, 0, 0].tolist()) for k, v in parts.items()}
-    assert ids["train"].isdisjoint(ids["val"]) and ids["train"].isdisjoint(ids["test"]) and ids["val"].isdisjoint(ids["test"])
-    assert set.union(*ids.values()) == set(range(n))
-    assert parts["train"].breed_counts() == {"x": 10, "y": 10}
-    again = data.split_by_seed(pets, (0.5, 0.25, 0.25), seed=1)
-    assert np.array_equal(again["test"].images, parts["test"].images)
+def test_a_photos_split_depends_on_the_photo_and_the_seed_only():
+    digests = [f"{i:064x}" for i in range(3000)]
+    splits = [data.split_of(d, seed=1) for d in digests]
+    shares = {s: splits.count(s) / len(splits) for s in data.SPLITS}
+    assert abs(shares["train"] - 0.7) < 0.03 and abs(shares["val"] - 0.15) < 0.03 and abs(shares["test"] - 0.15) < 0.03
+    assert [data.split_of(d, seed=1) for d in digests[:100]] == splits[:100]  # the others do not matter
+    assert [data.split_of(d, seed=2) for d in digests] != splits  # another seed, another split
+    assert {data.split_of(d, 0, (0.5, 0.0, 0.5)) for d in digests} == {"train", "test"}
 
 
-def test_split_by_seed_refuses_bad_fractions():
+def test_split_of_refuses_bad_fractions():
     with pytest.raises(ValueError, match="add up to 1"):
-        data.split_by_seed(make_pets(), (0.5, 0.5, 0.5))
+        data.split_of("ab", 0, (0.5, 0.5, 0.5))
 
 
 def test_toy_pets_are_deterministic_labelled_and_cached(tmp_path, monkeypatch):
@@ -105,11 +101,11 @@ def test_toy_pets_are_deterministic_labelled_and_cached(tmp_path, monkeypatch):
 def test_cache_round_trip_and_a_broken_cache_file_is_made_again(tmp_path):
     pets = make_pets()
     path = tmp_path / "cache" / "set.npz"
-    data.write_cache(path, pets, skipped={"not a picture": ["notes.txt"]})
+    data.write_cache(path, pets, skipped={"not a picture": ["notes.txt"]}, extra={"digests": np.array(["a", "b", "c", "d"])})
     assert [p.name for p in path.parent.iterdir()] == ["set.npz"]  # no temporary file left behind
-    again, skipped = data.read_cache(path, "toy")
+    again, skipped, extra = data.read_cache(path, "toy")
     assert np.array_equal(again.images, pets.images) and again.breeds.tolist() == pets.breeds.tolist()
-    assert skipped == {"not a picture": ["notes.txt"]}
+    assert skipped == {"not a picture": ["notes.txt"]} and extra["digests"].tolist() == ["a", "b", "c", "d"]
     path.write_bytes(path.read_bytes()[:100])  # cut short, as by a full disk
     assert data.read_cache(path, "toy") is None
     assert data.read_cache(tmp_path / "missing.npz", "toy") is None
@@ -140,9 +136,18 @@ def test_toy_pets_bad_input(kwargs, message):
         data.toy_pets(**kwargs)
 
 
-def test_load_pets_unknown_source():
-    with pytest.raises(ValueError, match="unknown DATA_SOURCE"):
-        data.load_pets("instagram")
+def test_unknown_source_names_the_parameter():
+    from helpers import sources
+
+    with pytest.raises(ValueError, match="DATA_SOURCE must be 'toy'"):
+        sources.choose("instagram")
+
+
+def test_unknown_breed_messages_show_plain_names():
+    pets = PetImages(np.zeros((1, 2, 2, 3), np.uint8), np.array(["cat"]), np.array(["tabby"]))
+    with pytest.raises(ValueError) as error:
+        pets.where(breeds="persain")
+    assert "np.str_" not in str(error.value) and "['tabby']" in str(error.value)
 
 
 _WRITER = """

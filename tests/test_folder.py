@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers import data, folder
+from helpers import folder
 from helpers import images as imgs
 
 SIZE = 32
@@ -87,22 +87,38 @@ def photos(tmp_path):
     return root
 
 
-def test_every_kind_of_picture_is_read(photos, tmp_path, capsys):
-    pets = folder.read_folder(photos, image_size=SIZE, cache=False)
+def _read(root, size=SIZE, **kw):
+    pets, digests, names, report = folder.read_photos(folder.scan(root, **kw), size, cache=False)
+    return pets, report
+
+
+def test_every_kind_of_picture_is_read(photos):
+    pets, report = _read(photos)
     rabbits = pets.where(classes="rabbit")
     assert len(rabbits) == len(_odd_files())
     assert pets.images.shape[1:] == (SIZE, SIZE, 3) and pets.images.dtype == np.uint8
-    report = folder.last_report
     assert sorted(report.skipped) == sorted(["Rabbits/cut_short.jpg", "Rabbits/junk.jpg", "stray.jpg"])
     assert report.counts() == {folder.OUTSIDE: 1, imgs.CANNOT_DECODE: 1, imgs.NOT_A_PICTURE: 1}
-    out = capsys.readouterr().out
-    assert "read 47 of 50 files" in out and "skipped 3" in out
+    assert "read 47 of 50 files" in str(report) and "skipped 3" in str(report)
 
 
 def test_classes_and_breeds_come_from_folder_names(photos):
-    pets = folder.read_folder(photos, image_size=SIZE, cache=False, verbose=False)
+    pets, _ = _read(photos)
     assert pets.class_of_breed() == {"persian": "cat", "tabby": "cat", "dog": "dog", "rabbit": "rabbit"}
     assert pets.breed_counts()["persian"] == 10 and pets.source == "folder"
+
+
+@pytest.mark.parametrize("name, animal", [("cat", "cat"), ("Cats", "cat"), ("RABBITS", "rabbit"), ("dog", "dog"),
+                                          ("hamster", None), ("pets", None), ("catalogue", None)])
+def test_class_folders(name, animal):
+    assert folder.class_name(name) == animal
+
+
+@pytest.mark.parametrize("name, breed", [("Persian", "persian"), ("persian cats", "persian"), ("Persians", "persian"),
+                                         ("Persian-Cat", "persian"), ("Great Pyrenees", "great_pyrenees"),
+                                         ("basset_hounds", "basset_hound"), ("Siamese", "siamese"), ("Bombay", "bombay")])
+def test_breed_folders_ignore_case_spaces_class_words_and_plurals(name, breed):
+    assert folder.breed_name(name) == breed
 
 
 @pytest.mark.parametrize(
@@ -137,58 +153,40 @@ def test_exif_rotated_photo_comes_out_upright(tmp_path):
     assert top[0] > 200 and top[2] < 50 and bottom[2] > 200 and bottom[0] < 50
 
 
-def test_splits_are_disjoint_and_limited(photos):
-    parts = {s: data.load_pets("folder", split=s, data_dir=photos, image_size=SIZE, cache=False, verbose=False)
-             for s in data.SPLITS}
-    assert sum(len(p) for p in parts.values()) == 47
-    assert [parts[s].breed_counts()["persian"] for s in data.SPLITS] == [7, 2, 1]  # 70 / 15 / 15 % of 10, rounded
-    assert len(folder.load("train", photos, n_per_breed=3, image_size=SIZE, cache=False, verbose=False)) == 12
-    cats = folder.load("val", photos, breeds=["persian", "tabby"], image_size=SIZE, cache=False, verbose=False)
-    assert cats.breed_counts() == {"persian": 2, "tabby": 2}
-    with pytest.raises(ValueError, match="unknown breed"):
-        folder.load("val", photos, breeds=["lop"], image_size=SIZE, cache=False, verbose=False)
-    whole = folder.read_folder(photos, SIZE, cache=False, verbose=False)
-    joined = parts["train"] + parts["val"] + parts["test"]
-    assert sorted(joined.images.reshape(len(joined), -1).tolist()) == sorted(whole.images.reshape(len(whole), -1).tolist())
-
-
 def test_cache_is_used_and_renewed_when_a_file_changes(photos, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
-    first = folder.read_folder(photos, SIZE, cache_dir=cache, verbose=False)
+    first = folder.read_photos(folder.scan(photos), SIZE, cache_dir=cache)
     real_read = imgs.read_image
 
     def no_decoding(*args, **kwargs):
         raise AssertionError("decoded again instead of using the cache")
 
     monkeypatch.setattr(imgs, "read_image", no_decoding)
-    again = folder.read_folder(photos, SIZE, cache_dir=cache, verbose=False)
-    assert np.array_equal(first.images, again.images)
-    assert folder.last_report.counts() == {folder.OUTSIDE: 1, imgs.CANNOT_DECODE: 1, imgs.NOT_A_PICTURE: 1}
+    again = folder.read_photos(folder.scan(photos), SIZE, cache_dir=cache)
+    assert np.array_equal(first[0].images, again[0].images) and first[1:3] == again[1:3]
+    assert again[3].counts() == {folder.OUTSIDE: 1, imgs.CANNOT_DECODE: 1, imgs.NOT_A_PICTURE: 1}
     monkeypatch.setattr(imgs, "read_image", real_read)
     (photos / "dog" / "dog10.png").write_bytes(_bytes(_rgb(), "PNG"))
-    assert len(folder.read_folder(photos, SIZE, cache_dir=cache, verbose=False)) == len(first) + 1
+    assert len(folder.read_photos(folder.scan(photos), SIZE, cache_dir=cache)[0]) == len(first[0]) + 1
 
 
-def test_missing_or_empty_folders_are_named(tmp_path):
-    with pytest.raises(ValueError, match="does not exist"):
-        folder.load(data_dir=tmp_path / "nothing")
-    (tmp_path / "empty").mkdir()
-    with pytest.raises(ValueError, match=r"empty has no class folders .*/empty/rabbit/photo1.jpg"):
-        folder.load(data_dir=tmp_path / "empty")
+def test_a_missing_folder_is_an_error_and_empty_or_unknown_folders_are_reported(tmp_path):
+    with pytest.raises(ValueError, match="does not exist.*DATA_DIR"):
+        folder.scan(tmp_path / "nothing")
     _write(tmp_path / "pets" / "cat", {"a.jpg": _bytes(_rgb(), "JPEG")})
-    (tmp_path / "pets" / "rabbit").mkdir()
-    with pytest.raises(ValueError, match=r"class folder .*pets/rabbit is empty"):
-        folder.load(data_dir=tmp_path / "pets")
-    (tmp_path / "pets" / "rabbit" / "lop").mkdir()
-    with pytest.raises(ValueError, match=r"breed folder .*rabbit/lop is empty"):
-        folder.load(data_dir=tmp_path / "pets")
+    (tmp_path / "pets" / "rabbit" / "lop").mkdir(parents=True)
+    (tmp_path / "pets" / "dog").mkdir()
+    _write(tmp_path / "pets" / "hamsters", {"h.jpg": _bytes(_rgb(), "JPEG")})
+    found = folder.scan(tmp_path / "pets")
+    assert [(p.name, c, b) for p, c, b in found.photos] == [("a.jpg", "cat", "cat")]
+    assert [p.name for p in found.unknown] == ["hamsters"]
+    assert sorted(p.relative_to(found.root).as_posix() for p in found.empty) == ["dog", "rabbit/lop"]
 
 
-def test_class_with_no_readable_picture_is_named(tmp_path):
-    _write(tmp_path / "pets" / "cat", {"a.jpg": _bytes(_rgb(), "JPEG")})
-    _write(tmp_path / "pets" / "rabbit", {"broken.jpg": b"garbage" * 10})
-    with pytest.raises(ValueError, match=r"none of the files in .*pets/rabbit could be read"):
-        folder.load(data_dir=tmp_path / "pets", cache=False, verbose=False)
+def test_loose_photos_of_the_rabbit_folder_are_rabbits(tmp_path):
+    _write(tmp_path / "rabbits", {"r1.jpg": _bytes(_rgb(), "JPEG"), "r2.png": _bytes(_rgb(), "PNG")})
+    found = folder.scan(tmp_path / "rabbits", loose_class="rabbit")
+    assert [(c, b) for _, c, b in found.photos] == [("rabbit", "rabbit")] * 2 and not found.outside
 
 
 def test_read_image_bytes_for_uploads():
@@ -211,8 +209,9 @@ def test_toy_folder_round_trip(tmp_path):
     from helpers import toypets
 
     breeds = [toypets.PERSIAN, toypets.RABBIT_BREEDS[0]]
-    root = folder.write_toy_folder(tmp_path / "toy", breeds, n_per_breed=4, image_size=SIZE)
-    pets = folder.read_folder(root, SIZE, cache=False, verbose=False)
+    root = folder.write_toy_folder(tmp_path / "toy", breeds, n_per_breed=4, image_size=SIZE, formats=("jpg", "png"))
+    assert sorted(p.suffix for p in (root / "cat" / breeds[0]).iterdir()) == [".jpg", ".jpg", ".png", ".png"]
+    pets, _ = _read(root)
     assert pets.breed_counts() == {b: 4 for b in breeds}
     assert pets.class_of_breed() == {b: toypets.BREEDS[b].animal for b in breeds}
     original = toypets.draw_many(breeds[0], 4, seed=0, size=SIZE)

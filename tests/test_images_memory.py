@@ -121,6 +121,6 @@ def test_pil_refuses_the_very_biggest_at_the_header_and_we_say_it_kindly(tmp_pat
 def test_the_folder_loader_skips_a_bomb_and_reads_the_rest(tmp_path, pictures):
     photos = folder.write_toy_folder(tmp_path / "photos", breeds=["persian"], n_per_breed=3, image_size=48)
     (photos / "cat" / "persian" / "huge.png").write_bytes(pictures["bomb_13000px.png"].read_bytes())
-    pets = folder.read_folder(photos, 32, cache=False, verbose=False)
+    pets, _, _, report = folder.read_photos(folder.scan(photos), 32, cache=False)
     assert len(pets) == 3
-    assert folder.last_report.counts() == {images.TOO_MANY_PIXELS: 1}
+    assert report.counts() == {images.TOO_MANY_PIXELS: 1}

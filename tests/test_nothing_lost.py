@@ -100,7 +100,8 @@ def test_without_a_record_only_copies_that_look_untouched_are_replaced(project):
 
 def test_make_clean_removes_only_what_the_project_made(project):
     made = [
-        "data/toy/0123456789abcdef.npz", "data/folder-cache/fedcba9876543210.npz", "data/oxford-iiit-pet/cache/train-1.npz",
+        "data/toy/0123456789abcdef.npz", "data/folder-cache/fedcba9876543210.npz", "data/oxford-cache/0123456789abcdef.npz",
+        "data/oxford-cache/checked-archives.json",
         "models/cat_dog.keras", "models/cat_dog.keras.json", "models/quick/cat_dog.keras",
         "models/folder/imagenet_cat_dog.keras", "models/export/cat_dog.weights.h5", "models/export/manifest.json",
         "models/export_damaged/cat_dog.json", "build/slides/index.html", "artifacts/browser/shot.png",
@@ -110,7 +111,8 @@ def test_make_clean_removes_only_what_the_project_made(project):
         "models/my_best_model.keras", "models/quick/mine.keras", "models/export/my_notes.txt",
         "notebooks/.ipynb_checkpoints/02_train_a_classifier-checkpoint.ipynb",
         "notebooks/student/.ipynb_checkpoints/02_train_a_classifier-checkpoint.ipynb",
-        "data/my-pets/cat/tom.jpg", "data/oxford-iiit-pet/images.tar.gz", "data/toy/README-mine.txt",
+        "data/my-pets/cat/tom.jpg", "data/oxford-iiit-pet/images.tar.gz", "data/oxford-iiit-pet/images/Persian_1.jpg",
+        "data/toy/README-mine.txt",
         "notebooks/models/old_model.keras", "my_work/__pycache__/x.pyc",
     ]
     for name in made + kept:

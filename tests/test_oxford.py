@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers import data, oxford, toypets
+from helpers import data, lesson, oxford, toypets
 from helpers import images as imgs
 
 # (file-name prefix, species) as in the real set: cats capitalised, dogs lower case
@@ -99,13 +99,19 @@ def downloaded(mirror, tmp_path_factory):
     return root, archives
 
 
-def test_download_verifies_unpacks_and_writes_marker(downloaded):
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(oxford, "CACHE_DIR", tmp_path / "oxford-cache")
+    monkeypatch.setenv("PETS_PHOTO_SIZE", "32")
+
+
+def test_download_verifies_and_unpacks(downloaded):
     root, archives = downloaded
     assert (root / "images" / "Persian_1.jpg").is_file()
     assert (root / "annotations" / "list.txt").is_file()
-    assert oxford.is_downloaded(root, archives)
+    assert oxford.has_tree(root) and oxford.check_archives(root, archives) == []
     assert not list(root.glob("*.part")) and not list(root.glob(".unpacking*"))
-    assert not oxford.is_downloaded(root)  # the marker records *these* checksums, not the real ones
+    assert sorted(p.name for p in root.iterdir()) == ["annotations", "annotations.tar.gz", "images", "images.tar.gz"]
 
 
 def test_no_second_download(downloaded, monkeypatch, capsys):
@@ -139,66 +145,90 @@ def test_labels_come_from_annotation_files(downloaded):
     assert oxford.breeds(root) == {"persian": "cat", "egyptian_mau": "cat", "great_pyrenees": "dog", "pug": "dog"}
 
 
-def test_splits_are_disjoint_and_reproducible(downloaded):
+def test_the_tree_is_checked_against_its_own_annotations(downloaded, capsys):
     root, _ = downloaded
-    train, val, test = (oxford.split_names(s, root, seed=0, val_fraction=0.25) for s in ("train", "val", "test"))
-    names = [{r[0] for r in rows} for rows in (train, val, test)]
-    assert not (names[0] & names[1]) and not (names[0] & names[2]) and not (names[1] & names[2])
-    assert len(names[0]) + len(names[1]) == 6 * len(BREEDS) and len(names[2]) == 2 * len(BREEDS)
-    assert all(sum(r[2] == b for r in val) == 2 for b in ("persian", "pug"))  # round(0.25 * 6) per breed
-    assert oxford.split_names("val", root, seed=0, val_fraction=0.25) == val
-    assert oxford.split_names("val", root, seed=1, val_fraction=0.25) != val
-
-
-def test_load_skips_and_counts_bad_files(downloaded, capsys):
-    root, archives = downloaded
-    kw = dict(root=root, archives=archives, image_size=32, cache=False, val_fraction=0.0)
-    train = oxford.load("train", **kw)
-    report = oxford.last_report
+    tree = oxford.read_tree(root)
+    assert len(tree.rows) == PER_BREED * len(BREEDS) - 1  # Persian_8 is listed but missing
+    assert len(tree.problems) == 1 and "1 photos listed in annotations/list.txt are not in" in tree.problems[0]
+    assert "Persian_8.jpg" in tree.problems[0]
+    pets, digests, names, parts, report = oxford.read_photos(tree, 32, cache=False)
     assert report.counts() == {"not JPEG": 1, imgs.CANNOT_DECODE: 1}
     assert report.reasons[imgs.CANNOT_DECODE] == ["pug_3.jpg"] and report.skipped[0].startswith("Egyptian_Mau_2.jpg")
-    assert len(train) == 6 * len(BREEDS) - 2 and report.read == len(train)
-    assert "skipped 2" in capsys.readouterr().out
-    assert train.images.shape[1:] == (32, 32, 3) and train.images.dtype == np.uint8
-    assert train.breed_counts() == {"persian": 6, "egyptian_mau": 5, "great_pyrenees": 6, "pug": 5}
-    assert set(train.where(classes="cat").breeds) == {"persian", "egyptian_mau"}
-    assert train.source == "oxford"
-
-    test = oxford.load("test", **kw)
-    assert oxford.last_report.counts() == {"missing": 1}
-    assert test.breed_counts() == {"persian": 1, "egyptian_mau": 2, "great_pyrenees": 2, "pug": 2}
+    assert len(pets) == len(tree.rows) - 2 and report.read == len(pets) and len(set(digests)) == len(pets)
+    assert pets.images.shape[1:] == (32, 32, 3) and pets.images.dtype == np.uint8 and pets.source == "oxford"
+    assert set(pets.where(classes="cat").breeds) == {"persian", "egyptian_mau"}
+    assert parts.count("test") == 2 * len(BREEDS) - 1 and set(parts) == {"trainval", "test"}
 
 
-def test_n_per_breed_breeds_and_cache(downloaded, monkeypatch):
-    root, archives = downloaded
-    kw = dict(root=root, archives=archives, image_size=24, seed=3)
-    pets = data.load_pets("oxford", split="train", n_per_breed=3, breeds=["pug", "persian"], **kw)
-    assert pets.breed_counts() == {"persian": 3, "pug": 3}  # pug_3 is broken: another pug takes its place
+def test_annotations_that_disagree_are_named(downloaded, tmp_path):
+    root, _ = downloaded
+    copy = tmp_path / "tree"
+    shutil.copytree(root / "annotations", copy / "annotations")
+    (copy / "images").symlink_to(root / "images")
+    lines = (copy / "annotations" / "list.txt").read_text().splitlines()
+    lines = [ln.replace("pug_1 4 2", "pug_1 4 1") for ln in lines] + ["Sphynx_1 5 1 5"]  # a dog listed as a cat; an extra
+    (copy / "annotations" / "list.txt").write_text("\n".join(lines) + "\n")
+    problems = " | ".join(oxford.read_tree(copy).problems)
+    assert "1 listed photos are in neither (e.g. Sphynx_1)" in problems
+    assert "the breeds ['pug'] are listed both as cats and as dogs" in problems
+    assert "1 photos have a species that does not fit their name" in problems
+
+
+def test_an_unpacked_tree_is_used_as_it_is_without_downloading(downloaded, tmp_path, monkeypatch):
+    root, _ = downloaded
+    tree = tmp_path / "my-oxford"
+    shutil.copytree(root / "annotations", tree / "annotations")
+    shutil.copytree(root / "images", tree / "images")
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("tried to download")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    course = lesson.Lesson("oxford", data_dir=tree)
+    assert course.new_breed == "persian" and sorted(course.seen_breeds) == ["egyptian_mau", "great_pyrenees", "pug"]
+    test = course.load("test", breeds=course.seen_breeds + [course.new_breed])
+    assert test.breed_counts() == {"persian": 1, "egyptian_mau": 2, "great_pyrenees": 2, "pug": 2}  # test.txt
+    assert len(course.load("train", breeds=course.new_breed)) == 6  # the held-out breed: all of trainval to learn from
+    report = repr(course)
+    assert "Oxford-IIIT Pet photos from" in report and "Persian_8.jpg" in report and "not JPEG" in report
+    assert course.model_record()["data_dir"] == str(tree.resolve())
+    (tree / "images.tar.gz").write_bytes(b"not the archive")  # an archive beside the tree is checked
+    assert "images.tar.gz is there but it has 15 bytes" in repr(lesson.Lesson("oxford", data_dir=tree))
+
+
+def test_no_tree_is_a_clear_message_and_never_a_download(tmp_path, monkeypatch, mirror):
+    def no_network(*args, **kwargs):
+        raise AssertionError("tried to download")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    with pytest.raises(ValueError, match=r"no unpacked Oxford-IIIT Pet tree .* Set DATA_DIR") as error:
+        lesson.Lesson("oxford", data_dir=tmp_path)
+    assert "python -m helpers.data download oxford-pets" in str(error.value)
+    where, _ = mirror
+    shutil.copy(where / "annotations.tar.gz", tmp_path)
+    with pytest.raises(ValueError, match="holds annotations.tar.gz but not the unpacked photos"):
+        lesson.Lesson("oxford", data_dir=tmp_path)
+
+
+def test_the_cache_is_used(downloaded, monkeypatch):
+    root, _ = downloaded
+    first = oxford.read_photos(oxford.read_tree(root), 24)
 
     def no_decoding(*args, **kwargs):
         raise AssertionError("decoded again instead of using the cache")
 
     monkeypatch.setattr(imgs, "read_image", no_decoding)
-    again = oxford.load("train", n_per_breed=3, breeds=["persian", "pug"], **kw)
-    assert np.array_equal(again.images, pets.images) and list(again.breeds) == list(pets.breeds)
-    assert list((root / "cache").glob("train-*.npz"))
-
-
-def test_bad_options_are_friendly(downloaded):
-    root, archives = downloaded
-    with pytest.raises(ValueError, match="unknown breed .*persian"):
-        oxford.load("train", breeds=["persain"], root=root, archives=archives)
-    with pytest.raises(ValueError, match="split must be"):
-        oxford.load("training", root=root, archives=archives)
+    again = oxford.read_photos(oxford.read_tree(root), 24)
+    assert np.array_equal(again[0].images, first[0].images) and again[1:4] == first[1:4]
     with pytest.raises(ValueError, match="image_size"):
-        oxford.load("train", image_size=4, root=root, archives=archives)
+        oxford.read_photos(oxford.read_tree(root), 4)
 
 
 def _assert_clean(root: Path):
     """Nothing left that could pass for a complete download."""
     assert not (root / "images.tar.gz").exists()
     assert not list(root.glob("*.part"))
-    assert not (root / oxford.MARKER).exists()
+    assert not oxford.has_tree(root)
 
 
 def test_checksum_mismatch_is_refused(mirror, tmp_path):
@@ -229,9 +259,6 @@ def test_truncated_download_is_refused(mirror, tmp_path):
 def test_offline_gives_instructions(mirror, tmp_path):
     _, archives = mirror
     root = tmp_path / "oxford"
-    with pytest.raises(oxford.DataNotAvailable, match="not in .* yet") as error:
-        data.load_pets("oxford", "train", root=root, archives=archives, allow_download=False)
-    assert "python -m helpers.data download oxford-pets" in str(error.value)
     with pytest.raises(oxford.DataNotAvailable, match="Could not download annotations.tar.gz") as error:
         oxford.download(root, mirrors=[(tmp_path / "nowhere").as_uri() + "/"], archives=archives, progress=False)
     assert "no connection" in str(error.value)
@@ -249,7 +276,7 @@ def test_files_placed_by_hand(mirror, tmp_path):
     for name in archives:
         shutil.copy(where / name, root / name)
     oxford.download(root, mirrors=[], archives=archives, progress=False)  # no mirror needed
-    assert oxford.is_downloaded(root, archives)
+    assert oxford.has_tree(root)
 
 
 def test_archive_that_cannot_be_unpacked(tmp_path):
@@ -261,7 +288,7 @@ def test_archive_that_cannot_be_unpacked(tmp_path):
     root = tmp_path / "oxford"
     with pytest.raises(oxford.DataNotAvailable, match="could not be unpacked"):
         oxford.download(root, mirrors=[where.as_uri() + "/"], archives=archives, progress=False)
-    assert not oxford.is_downloaded(root, archives) and not (root / oxford.MARKER).exists()
+    assert not oxford.has_tree(root)
 
 
 def test_command_line_check(tmp_path, capsys):
@@ -298,7 +325,7 @@ def test_unpacks_where_python_has_no_tar_filter(mirror, tmp_path, python_without
     where, archives = mirror
     root = tmp_path / "oxford"
     oxford.download(root, mirrors=[where.as_uri() + "/"], archives=archives, progress=False)
-    assert oxford.is_downloaded(root, archives)
+    assert oxford.has_tree(root)
 
 
 def _evil_tar(path: Path, kind: str) -> None:

@@ -73,3 +73,23 @@ def test_accuracy_is_never_measured_on_float_pictures():
     assert evaluation.accuracy(Model(), _pets(images)) == 1.0
     with pytest.raises(ValueError, match="pixel values"):
         evaluation.accuracy(Model(), _pets(images / 255.0))
+
+
+def test_every_parameter_line_is_one_papermill_can_read(caplog):
+    """The probe: `DATA_DIR = None  # for DATA_SOURCE = "folder": ...` warned 'Unable to parse line 3', and then
+    'Passed unknown parameter: DATA_DIR' on every run that set it."""
+    import logging
+    from pathlib import Path
+
+    import nbformat
+    from papermill.translators import PythonTranslator
+
+    series = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert series
+    for path in series:
+        nb = nbformat.read(path, as_version=4)
+        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        with caplog.at_level(logging.WARNING, logger="papermill"):
+            names = {p.name for p in PythonTranslator.inspect(cell)}
+        assert not caplog.records, (path.name, [r.getMessage() for r in caplog.records])
+        assert {"DATA_SOURCE", "DATA_DIR", "RABBIT_DIR", "NEW_BREED", "QUICK", "SEED"} <= names, path.name

@@ -7,7 +7,8 @@ Everything the commands and notebooks of this project write, and may remove
 again, is listed here, in one place:
 
 - data caches: ``data/toy/``, ``data/folder-cache/`` and
-  ``data/oxford-iiit-pet/cache/`` — only the ``.npz`` files the loaders write;
+  ``data/oxford-cache/`` — only the ``.npz`` files the loaders write, and the
+  note of which Oxford archives passed their checks (``checked-archives.json``);
 - the models the notebooks save under their own names, in ``models/`` and its
   sub-folders for QUICK runs and real photos (``cat_dog.keras``,
   ``imagenet_cat_dog.keras``, their records ``*.keras.json`` and the export
@@ -30,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CACHE_FILES = ["data/toy/*.npz", "data/folder-cache/*.npz", "data/oxford-iiit-pet/cache/*.npz"]
+CACHE_FILES = ["data/toy/*.npz", "data/folder-cache/*.npz", "data/oxford-cache/*.npz", "data/oxford-cache/checked-archives.json"]
 MODEL_FOLDERS = ["models", "models/quick", "models/oxford", "models/oxford/quick", "models/folder", "models/folder/quick"]
 MODEL_FILES = ["cat_dog.keras", "cat_dog.keras.json", "imagenet_cat_dog.keras", "imagenet_cat_dog.keras.json"]
 EXPORT_FOLDERS = ["export", "export_damaged", "export_again", "export_again_damaged", "export_with_optimizer"]  # notebook 07
@@ -54,7 +55,7 @@ def made_by_the_project(root: Path = ROOT) -> list[Path]:
 
 
 def _remove_empty_folders(root: Path) -> None:
-    folders = ["data/toy", "data/folder-cache", "data/oxford-iiit-pet/cache"]
+    folders = ["data/toy", "data/folder-cache", "data/oxford-cache"]
     for folder in reversed(MODEL_FOLDERS):
         folders += [f"{folder}/{export}" for export in EXPORT_FOLDERS] + [folder]
     for folder in folders:
