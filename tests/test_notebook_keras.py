@@ -73,7 +73,7 @@ def test_notebook_02_compile_and_fit_are_training_train(keras, monkeypatch):
     pets = data.PetImages(images, classes, [c + "_breed" for c in classes], "test")
     val = pets.subset(np.arange(10))
     monkeypatch.setattr(recipes, "BASE_EPOCHS", 3)
-    course = SimpleNamespace(image_size=24, class_names=("cat", "dog"))
+    course = SimpleNamespace(image_size=24, class_names=("cat", "dog"), source="toy")
     space = {"keras": keras, "SEED": 5, "course": course, "model": models.make_cnn(2, 24, seed=5),
              "train_pets": pets, "val_pets": val, "recipes": recipes, "training": training, "widgets": widgets}
     exec(cell_source(NOTEBOOK_02, starts="model.compile("), space)
