@@ -128,20 +128,39 @@ def _check_size(size) -> int:
 
 # -- small geometry helpers ------------------------------------------------------------------
 
+_CIRCLES: dict = {}  # n -> (cos, sin) of n angles around the circle, worked out once for each n
+
+
+def _unit_circle(n):
+    """Cosines and sines of ``n`` evenly spaced angles (``n`` points around a circle of radius 1)."""
+    if n not in _CIRCLES:
+        t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+        _CIRCLES[n] = (np.cos(t), np.sin(t))
+    return _CIRCLES[n]
+
+
 def _ellipse(cx, cy, rx, ry, angle=0.0, n=20):
     """Points around an ellipse (rotated by ``angle`` radians), as an (n, 2) array."""
-    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    x, y = rx * np.cos(t), ry * np.sin(t)
-    c, s = math.cos(angle), math.sin(angle)
-    return np.stack([cx + c * x - s * y, cy + s * x + c * y], axis=1)
+    cos_t, sin_t = _unit_circle(n)
+    x, y = rx * cos_t, ry * sin_t
+    points = np.empty((n, 2))
+    if angle:
+        c, s = math.cos(angle), math.sin(angle)
+        points[:, 0] = cx + c * x - s * y
+        points[:, 1] = cy + s * x + c * y
+    else:  # not rotated: the same numbers as above with c = 1 and s = 0, without the work
+        points[:, 0] = cx + x
+        points[:, 1] = cy + y
+    return points
 
 
 def _fluff(points, center, length, rng):
     """Turn a smooth outline into a furry one: every other point becomes a lock of hair sticking out."""
-    mid = (points + np.roll(points, -1, axis=0)) / 2  # a point between each pair
+    following = np.roll(points, -1, axis=0)  # the next point around the outline
+    mid = (points + following) / 2  # a point between each pair
     out = mid - center
-    out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-9
-    along = np.roll(points, -1, axis=0) - points
+    out /= np.sqrt((out * out).sum(axis=1, keepdims=True)) + 1e-9  # length 1 (what np.linalg.norm does, quicker)
+    along = following - points
     tips = mid + out * (length * rng.uniform(0.5, 1.3, size=(len(mid), 1))) + along * rng.uniform(-0.6, 0.6, size=(len(mid), 1))
     result = np.empty((2 * len(points), 2))
     result[::2] = points - (points - center) * 0.04
@@ -216,9 +235,12 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     def P(x, y):  # animal coordinates (about -0.5..0.5, y down) -> pixels
         return (ox + flip * x * a, oy + y * a)
 
+    # pts does what P does, for many points at once: x * (flip * a) is the same number as
+    # flip * x * a, because multiplying by flip (1 or -1) only ever changes the sign.
+    scale, offset = np.array([flip * a, a]), np.array([ox, oy])
+
     def pts(arr):
-        arr = np.asarray(arr, dtype=float)
-        return np.stack([ox + flip * arr[:, 0] * a, oy + arr[:, 1] * a], axis=1)
+        return np.asarray(arr, dtype=float) * scale + offset
 
     if breed == "persian" and _KNOBS["persian_cat_colours"]:
         p["fur"] = _CAT_ONLY_COLOURS[look["fur"].index(p["fur"])]
