@@ -239,8 +239,11 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     # flip * x * a, because multiplying by flip (1 or -1) only ever changes the sign.
     scale, offset = np.array([flip * a, a]), np.array([ox, oy])
 
-    def pts(arr):
+    def pts(arr):  # an (n, 2) array of animal coordinates -> an (n, 2) array of pixels
         return np.asarray(arr, dtype=float) * scale + offset
+
+    def xy(points):  # a few (x, y) written out by hand -> [x0, y0, x1, y1, ...] in pixels, as Pillow takes them
+        return [c for x, y in points for c in P(x, y)]  # (plain Python: quicker than numpy for 2 or 3 points)
 
     if breed == "persian" and _KNOBS["persian_cat_colours"]:
         p["fur"] = _CAT_ONLY_COLOURS[look["fur"].index(p["fur"])]
@@ -289,7 +292,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
 
     # body
     blob(*body, fur, strands=_KNOBS["body_strands"])
-    _body_pattern(draw, look, p, pts, body, a, detail_rng, fur, dark, light)
+    _body_pattern(draw, look, p, pts, xy, body, a, detail_rng, fur, dark, light)
     # paws (front view) / haunches (back view)
     paw_colour = look.get("points") if look["pattern"] == "points" else (look.get("bib", fur) if look["pattern"] in ("bib",) else fur)
     if animal == "rabbit":
@@ -320,12 +323,12 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
             base1 = (hx + hrx * math.sin(ang - width_e), hy - hry * math.cos(ang - width_e))
             base2 = (hx + hrx * math.sin(ang + width_e), hy - hry * math.cos(ang + width_e))
             tip = (hx + (hrx + size_e) * math.sin(ang), hy - (hry + size_e) * math.cos(ang))
-            _poly(draw, pts([base1, tip, base2]), ear_colour)
+            draw.polygon(xy([base1, tip, base2]), fill=ear_colour)
             if not p["back"] and not (persian and not _KNOBS["persian_inner_ear"]):
                 inner = [(0.55 * base1[0] + 0.45 * tip[0], 0.55 * base1[1] + 0.45 * tip[1] + 0.02),
                          (0.2 * base1[0] + 0.2 * base2[0] + 0.6 * tip[0], 0.2 * base1[1] + 0.2 * base2[1] + 0.6 * tip[1]),
                          (0.55 * base2[0] + 0.45 * tip[0], 0.55 * base2[1] + 0.45 * tip[1] + 0.02)]
-                _poly(draw, pts(inner), (225, 160, 160))
+                draw.polygon(xy(inner), fill=(225, 160, 160))
     elif animal == "rabbit":
         length = 0.3 * p["ear_jitter"]
         for sx in (-1, 1):
@@ -340,7 +343,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     # a Persian's face is a flat, round disc inside its collar of fur
     blob(hx, hy, hrx, hry, head_colour, angle=tilt * 0.5, furry=fluffy and not (persian and _KNOBS["persian_ruff"]))
     if not p["back"]:
-        _face(draw, breed, look, p, pts, head, a, detail_rng, fur, dark, light, fluffy)
+        _face(draw, breed, look, p, pts, xy, head, a, detail_rng, fur, dark, light, fluffy)
         if fluffy:
             if breed == "sheepdog":
                 strands = _KNOBS["face_fur_heavy"]
@@ -351,7 +354,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
         if look["pattern"] == "stripes":
             for k in range(3):
                 y = hy - hry * 0.5 + k * 0.05
-                draw.line(pts([(hx - 0.06, y), (hx, y + 0.02), (hx + 0.06, y)]).ravel().tolist(), fill=dark, width=max(1, int(0.02 * a)))
+                draw.line(xy([(hx - 0.06, y), (hx, y + 0.02), (hx + 0.06, y)]), fill=dark, width=max(1, int(0.02 * a)))
         if fluffy:
             _face_fur(draw, pts, head, a, fur_rng, fur, _KNOBS["face_fur_heavy"])
 
@@ -407,7 +410,7 @@ def _tail(draw, points, width, colour, fluffy, rng):
                 _poly(draw, outline, colour)
 
 
-def _body_pattern(draw, look, p, pts, body, a, rng, fur, dark, light):
+def _body_pattern(draw, look, p, pts, xy, body, a, rng, fur, dark, light):
     bx, by, brx, bry = body
     pattern = look["pattern"]
     lw = max(1, int(0.025 * a))
@@ -415,8 +418,8 @@ def _body_pattern(draw, look, p, pts, body, a, rng, fur, dark, light):
         for k in range(5):
             y = by - bry * 0.6 + k * bry * 0.3
             w = brx * math.sqrt(max(0.05, 1 - ((y - by) / bry) ** 2)) * 0.9
-            draw.line(pts([(bx - w, y), (bx - w * 0.4, y + 0.03), (bx, y + 0.01)]).ravel().tolist(), fill=dark, width=lw)
-            draw.line(pts([(bx + w, y), (bx + w * 0.4, y + 0.03), (bx, y + 0.01)]).ravel().tolist(), fill=dark, width=lw)
+            draw.line(xy([(bx - w, y), (bx - w * 0.4, y + 0.03), (bx, y + 0.01)]), fill=dark, width=lw)
+            draw.line(xy([(bx + w, y), (bx + w * 0.4, y + 0.03), (bx, y + 0.01)]), fill=dark, width=lw)
     elif pattern == "bib" and not p["back"]:
         _poly(draw, pts(_ellipse(bx, by - bry * 0.25, brx * 0.4, bry * 0.55, 0, 14)), look["bib"])
     elif pattern == "band":
@@ -429,7 +432,7 @@ def _body_pattern(draw, look, p, pts, body, a, rng, fur, dark, light):
         _poly(draw, pts(_fluff(_ellipse(bx, by - bry * 0.05, brx * 0.5, bry * 0.85, 0, 18), np.array([bx, by]), 0.04, rng)), look["patches"][1])
 
 
-def _face(draw, breed, look, p, pts, head, a, rng, fur, dark, light, fluffy):
+def _face(draw, breed, look, p, pts, xy, head, a, rng, fur, dark, light, fluffy):
     hx, hy, hrx, hry = head
     animal = BREEDS[breed].animal
     persian = breed == "persian"
@@ -443,7 +446,7 @@ def _face(draw, breed, look, p, pts, head, a, rng, fur, dark, light, fluffy):
     elif pattern == "stripes":
         for k in range(3):
             y = hy - hry * 0.75 + k * 0.035
-            draw.line(pts([(fx - 0.04, y), (fx, y + 0.015), (fx + 0.04, y)]).ravel().tolist(), fill=dark, width=lw)
+            draw.line(xy([(fx - 0.04, y), (fx, y + 0.015), (fx + 0.04, y)]), fill=dark, width=lw)
     elif pattern == "saddle":
         _poly(draw, pts(_ellipse(fx, hy - hry * 0.1, hrx * 0.85, hry * 0.7, 0, 14)), look["patches"][0])
         _poly(draw, pts(_ellipse(fx, hy + 0.03, hrx * 0.18, hry * 1.0, 0, 12)), (250, 248, 240))
@@ -462,7 +465,7 @@ def _face(draw, breed, look, p, pts, head, a, rng, fur, dark, light, fluffy):
         _poly(draw, pts(_ellipse(mz[0], mz[1], hrx * 0.55, hry * 0.42, 0, 16)), _mix(fur, (240, 230, 215), _KNOBS["fluffy_muzzle_mix"] if fluffy else 0.5))
         nk = _KNOBS["fluffy_nose"] if fluffy else 1.0
         _poly(draw, pts(_ellipse(mz[0], mz[1] - hry * 0.18, 0.045 * nk, 0.032 * nk, 0, 12)), (20, 18, 18))
-        draw.line(pts([(mz[0], mz[1] - hry * 0.1), (mz[0], mz[1] + hry * 0.2)]).ravel().tolist(), fill=(40, 30, 30), width=lw)
+        draw.line(xy([(mz[0], mz[1] - hry * 0.1), (mz[0], mz[1] + hry * 0.2)]), fill=(40, 30, 30), width=lw)
         if rng.random() < 0.4:  # tongue
             _poly(draw, pts(_ellipse(mz[0], mz[1] + hry * 0.38, 0.03, 0.04, 0, 10)), (225, 100, 120))
     elif animal == "cat":
@@ -475,22 +478,22 @@ def _face(draw, breed, look, p, pts, head, a, rng, fur, dark, light, fluffy):
             _poly(draw, pts(_ellipse(fx + sx * sep, ey, pupil[0], pupil[1], 0, 8)), (15, 12, 12))
         ny = hy + (0.05 if persian else 0.06)
         nose_w = 0.016 if persian else 0.025
-        _poly(draw, pts([(fx - nose_w, ny - 0.012), (fx + nose_w, ny - 0.012), (fx, ny + 0.012)]), p["nose"])
-        draw.line(pts([(fx - 0.03, ny + 0.035), (fx, ny + 0.018), (fx + 0.03, ny + 0.035)]).ravel().tolist(), fill=(60, 40, 40), width=lw)
+        draw.polygon(xy([(fx - nose_w, ny - 0.012), (fx + nose_w, ny - 0.012), (fx, ny + 0.012)]), fill=p["nose"])
+        draw.line(xy([(fx - 0.03, ny + 0.035), (fx, ny + 0.018), (fx + 0.03, ny + 0.035)]), fill=(60, 40, 40), width=lw)
         if not persian:  # a Persian's whiskers are lost in its fur
             wc = (230, 230, 230) if sum(fur) < 400 else (60, 55, 55)
             for sx in (-1, 1):
                 for dy in (-0.015, 0.01):
-                    draw.line(pts([(fx + sx * 0.05, ny + 0.01), (fx + sx * 0.17, ny + dy)]).ravel().tolist(), fill=wc, width=max(1, lw // 2))
+                    draw.line(xy([(fx + sx * 0.05, ny + 0.01), (fx + sx * 0.17, ny + dy)]), fill=wc, width=max(1, lw // 2))
     else:  # rabbit
         ey, sep, er = hy - 0.01, 0.07, 0.025
         for sx in (-1, 1):
             _poly(draw, pts(_ellipse(fx + sx * sep, ey, er, er, 0, 10)), eye)
         ny = hy + 0.06
         _poly(draw, pts(_ellipse(fx, ny, 0.02, 0.014, 0, 8)), (220, 130, 150))
-        draw.line(pts([(fx, ny), (fx, ny + 0.03)]).ravel().tolist(), fill=(60, 40, 40), width=lw)
+        draw.line(xy([(fx, ny), (fx, ny + 0.03)]), fill=(60, 40, 40), width=lw)
         for sx in (-1, 1):
-            draw.line(pts([(fx + sx * 0.03, ny + 0.01), (fx + sx * 0.14, ny - 0.01)]).ravel().tolist(), fill=(90, 80, 80), width=max(1, lw // 2))
+            draw.line(xy([(fx + sx * 0.03, ny + 0.01), (fx + sx * 0.14, ny - 0.01)]), fill=(90, 80, 80), width=max(1, lw // 2))
 
 
 def _strands(draw, pts, region, a, rng, colour, n, top=1.0, bottom=1.0):
