@@ -156,13 +156,14 @@ def _ellipse(cx, cy, rx, ry, angle=0.0, n=20):
 
 def _fluff(points, center, length, rng):
     """Turn a smooth outline into a furry one: every other point becomes a lock of hair sticking out."""
-    following = np.roll(points, -1, axis=0)  # the next point around the outline
+    following = np.concatenate((points[1:], points[:1]))  # the next point around the outline (np.roll, quicker)
     mid = (points + following) / 2  # a point between each pair
     out = mid - center
-    out /= np.sqrt((out * out).sum(axis=1, keepdims=True)) + 1e-9  # length 1 (what np.linalg.norm does, quicker)
+    out /= np.sqrt(np.add.reduce(out * out, axis=1, keepdims=True)) + 1e-9  # length 1 (what np.linalg.norm does, quicker)
     along = following - points
-    tips = mid + out * (length * rng.uniform(0.5, 1.3, size=(len(mid), 1))) + along * rng.uniform(-0.6, 0.6, size=(len(mid), 1))
-    result = np.empty((2 * len(points), 2))
+    n = len(points)
+    tips = mid + out * (length * rng.uniform(0.5, 1.3, size=(n, 1))) + along * rng.uniform(-0.6, 0.6, size=(n, 1))
+    result = np.empty((2 * n, 2))
     result[::2] = points - (points - center) * 0.04
     result[1::2] = tips
     return result
