@@ -126,24 +126,53 @@ def _check_size(size) -> int:
     return int(size)
 
 
+def _uniform(rng, low, high, size=None):
+    """``rng.uniform(low, high, size)``: the very same numbers, from the same draws of ``rng``, only quicker.
+
+    numpy's ``uniform`` works out ``low + (high - low) * rng.random()`` (its documentation
+    says so), after checks of its arguments that take most of its time; a pet needs dozens.
+    """
+    return low + (high - low) * rng.random(size)
+
+
 # -- small geometry helpers ------------------------------------------------------------------
+
+_CIRCLES: dict = {}  # n -> (cos, sin) of n angles around the circle, worked out once for each n
+
+
+def _unit_circle(n):
+    """Cosines and sines of ``n`` evenly spaced angles (``n`` points around a circle of radius 1)."""
+    if n not in _CIRCLES:
+        t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+        _CIRCLES[n] = (np.cos(t), np.sin(t))
+    return _CIRCLES[n]
+
 
 def _ellipse(cx, cy, rx, ry, angle=0.0, n=20):
     """Points around an ellipse (rotated by ``angle`` radians), as an (n, 2) array."""
-    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    x, y = rx * np.cos(t), ry * np.sin(t)
-    c, s = math.cos(angle), math.sin(angle)
-    return np.stack([cx + c * x - s * y, cy + s * x + c * y], axis=1)
+    cos_t, sin_t = _unit_circle(n)
+    x, y = rx * cos_t, ry * sin_t
+    points = np.empty((n, 2))
+    if angle:
+        c, s = math.cos(angle), math.sin(angle)
+        points[:, 0] = cx + c * x - s * y
+        points[:, 1] = cy + s * x + c * y
+    else:  # not rotated: the same numbers as above with c = 1 and s = 0, without the work
+        points[:, 0] = cx + x
+        points[:, 1] = cy + y
+    return points
 
 
 def _fluff(points, center, length, rng):
     """Turn a smooth outline into a furry one: every other point becomes a lock of hair sticking out."""
-    mid = (points + np.roll(points, -1, axis=0)) / 2  # a point between each pair
+    following = np.concatenate((points[1:], points[:1]))  # the next point around the outline (np.roll, quicker)
+    mid = (points + following) / 2  # a point between each pair
     out = mid - center
-    out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-9
-    along = np.roll(points, -1, axis=0) - points
-    tips = mid + out * (length * rng.uniform(0.5, 1.3, size=(len(mid), 1))) + along * rng.uniform(-0.6, 0.6, size=(len(mid), 1))
-    result = np.empty((2 * len(points), 2))
+    out /= np.sqrt(np.add.reduce(out * out, axis=1, keepdims=True)) + 1e-9  # length 1 (what np.linalg.norm does, quicker)
+    along = following - points
+    n = len(points)
+    tips = mid + out * (length * _uniform(rng, 0.5, 1.3, size=(n, 1))) + along * _uniform(rng, -0.6, 0.6, size=(n, 1))
+    result = np.empty((2 * n, 2))
     result[::2] = points - (points - center) * 0.04
     result[1::2] = tips
     return result
@@ -180,25 +209,25 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     # same rng gives the same animal at any size and with or without fur.
     p = {
         "back": rng.random() < _KNOBS["back"],  # seen from behind: no face, only ears, tail and coat
-        "scale": rng.uniform(0.62, 0.9),
-        "cx": rng.uniform(-0.1, 0.1),
-        "cy": rng.uniform(-0.06, 0.06),
+        "scale": _uniform(rng, 0.62, 0.9),
+        "cx": _uniform(rng, -0.1, 0.1),
+        "cy": _uniform(rng, -0.06, 0.06),
         "flip": 1 if rng.random() < 0.5 else -1,
-        "turn": rng.uniform(-1, 1),  # head turned left/right: face features shift sideways
-        "tilt": rng.uniform(-0.25, 0.25),
-        "lean": rng.uniform(-0.04, 0.04),
+        "turn": _uniform(rng, -1, 1),  # head turned left/right: face features shift sideways
+        "tilt": _uniform(rng, -0.25, 0.25),
+        "lean": _uniform(rng, -0.04, 0.04),
         "fur": look["fur"][rng.integers(len(look["fur"]))],  # (the Persian's may be swapped for a cat-only colour below)
-        "fur_jitter": rng.uniform(0.85, 1.12),
+        "fur_jitter": _uniform(rng, 0.85, 1.12),
         "eye": look["eyes"][rng.integers(len(look["eyes"]))],
         "nose": [(230, 140, 150), (40, 30, 30), (150, 90, 70)][rng.integers(3)],
         "bg": _BACKGROUNDS[rng.integers(len(_BACKGROUNDS))],
-        "floor": rng.uniform(0.55, 0.85),
-        "light_dir": rng.uniform(0, 2 * np.pi),
-        "light": rng.uniform(0.0, 0.35),
-        "brightness": rng.uniform(0.8, 1.15),
-        "noise": rng.uniform(2, 9),
-        "ear_jitter": rng.uniform(0.85, 1.15),
-        "tail_side": rng.uniform(0.6, 1.0),
+        "floor": _uniform(rng, 0.55, 0.85),
+        "light_dir": _uniform(rng, 0, 2 * np.pi),
+        "light": _uniform(rng, 0.0, 0.35),
+        "brightness": _uniform(rng, 0.8, 1.15),
+        "noise": _uniform(rng, 2, 9),
+        "ear_jitter": _uniform(rng, 0.85, 1.15),
+        "tail_side": _uniform(rng, 0.6, 1.0),
         "sub_seed": int(rng.integers(2**31)),
     }
     sub = np.random.default_rng(p["sub_seed"])  # clutter, stripes, fur strands, noise
@@ -216,9 +245,15 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     def P(x, y):  # animal coordinates (about -0.5..0.5, y down) -> pixels
         return (ox + flip * x * a, oy + y * a)
 
-    def pts(arr):
-        arr = np.asarray(arr, dtype=float)
-        return np.stack([ox + flip * arr[:, 0] * a, oy + arr[:, 1] * a], axis=1)
+    # pts does what P does, for many points at once: x * (flip * a) is the same number as
+    # flip * x * a, because multiplying by flip (1 or -1) only ever changes the sign.
+    scale, offset = np.array([flip * a, a]), np.array([ox, oy])
+
+    def pts(arr):  # an (n, 2) array of animal coordinates -> an (n, 2) array of pixels
+        return np.asarray(arr, dtype=float) * scale + offset
+
+    def xy(points):  # a few (x, y) written out by hand -> [x0, y0, x1, y1, ...] in pixels, as Pillow takes them
+        return [c for x, y in points for c in P(x, y)]  # (plain Python: quicker than numpy for 2 or 3 points)
 
     if breed == "persian" and _KNOBS["persian_cat_colours"]:
         p["fur"] = _CAT_ONLY_COLOURS[look["fur"].index(p["fur"])]
@@ -267,7 +302,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
 
     # body
     blob(*body, fur, strands=_KNOBS["body_strands"])
-    _body_pattern(draw, look, p, pts, body, a, detail_rng, fur, dark, light)
+    _body_pattern(draw, look, p, pts, xy, body, a, detail_rng, fur, dark, light)
     # paws (front view) / haunches (back view)
     paw_colour = look.get("points") if look["pattern"] == "points" else (look.get("bib", fur) if look["pattern"] in ("bib",) else fur)
     if animal == "rabbit":
@@ -298,12 +333,12 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
             base1 = (hx + hrx * math.sin(ang - width_e), hy - hry * math.cos(ang - width_e))
             base2 = (hx + hrx * math.sin(ang + width_e), hy - hry * math.cos(ang + width_e))
             tip = (hx + (hrx + size_e) * math.sin(ang), hy - (hry + size_e) * math.cos(ang))
-            _poly(draw, pts([base1, tip, base2]), ear_colour)
+            draw.polygon(xy([base1, tip, base2]), fill=ear_colour)
             if not p["back"] and not (persian and not _KNOBS["persian_inner_ear"]):
                 inner = [(0.55 * base1[0] + 0.45 * tip[0], 0.55 * base1[1] + 0.45 * tip[1] + 0.02),
                          (0.2 * base1[0] + 0.2 * base2[0] + 0.6 * tip[0], 0.2 * base1[1] + 0.2 * base2[1] + 0.6 * tip[1]),
                          (0.55 * base2[0] + 0.45 * tip[0], 0.55 * base2[1] + 0.45 * tip[1] + 0.02)]
-                _poly(draw, pts(inner), (225, 160, 160))
+                draw.polygon(xy(inner), fill=(225, 160, 160))
     elif animal == "rabbit":
         length = 0.3 * p["ear_jitter"]
         for sx in (-1, 1):
@@ -318,7 +353,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     # a Persian's face is a flat, round disc inside its collar of fur
     blob(hx, hy, hrx, hry, head_colour, angle=tilt * 0.5, furry=fluffy and not (persian and _KNOBS["persian_ruff"]))
     if not p["back"]:
-        _face(draw, breed, look, p, pts, head, a, detail_rng, fur, dark, light, fluffy)
+        _face(draw, breed, look, p, pts, xy, head, a, detail_rng, fur, dark, light, fluffy)
         if fluffy:
             if breed == "sheepdog":
                 strands = _KNOBS["face_fur_heavy"]
@@ -329,7 +364,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
         if look["pattern"] == "stripes":
             for k in range(3):
                 y = hy - hry * 0.5 + k * 0.05
-                draw.line(pts([(hx - 0.06, y), (hx, y + 0.02), (hx + 0.06, y)]).ravel().tolist(), fill=dark, width=max(1, int(0.02 * a)))
+                draw.line(xy([(hx - 0.06, y), (hx, y + 0.02), (hx + 0.06, y)]), fill=dark, width=max(1, int(0.02 * a)))
         if fluffy:
             _face_fur(draw, pts, head, a, fur_rng, fur, _KNOBS["face_fur_heavy"])
 
@@ -354,12 +389,12 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
 
 def _background(draw, big, p, rng):
     floor_y = p["floor"] * big
-    floor_colour = _shade(p["bg"], rng.uniform(0.65, 0.9))
+    floor_colour = _shade(p["bg"], _uniform(rng, 0.65, 0.9))
     draw.rectangle([0, floor_y, big, big], fill=floor_colour)
     for _ in range(rng.integers(2, 6)):  # clutter: boxes, balls, sticks, rugs
         colour = tuple(int(c) for c in rng.integers(40, 230, size=3))
-        x, y = rng.uniform(-0.1, 1.0) * big, rng.uniform(-0.1, 1.0) * big
-        w, h = rng.uniform(0.05, 0.35) * big, rng.uniform(0.05, 0.35) * big
+        x, y = _uniform(rng, -0.1, 1.0) * big, _uniform(rng, -0.1, 1.0) * big
+        w, h = _uniform(rng, 0.05, 0.35) * big, _uniform(rng, 0.05, 0.35) * big
         kind = rng.integers(4)
         if kind == 0:
             draw.rectangle([x, y, x + w, y + h], fill=colour)
@@ -385,7 +420,7 @@ def _tail(draw, points, width, colour, fluffy, rng):
                 _poly(draw, outline, colour)
 
 
-def _body_pattern(draw, look, p, pts, body, a, rng, fur, dark, light):
+def _body_pattern(draw, look, p, pts, xy, body, a, rng, fur, dark, light):
     bx, by, brx, bry = body
     pattern = look["pattern"]
     lw = max(1, int(0.025 * a))
@@ -393,8 +428,8 @@ def _body_pattern(draw, look, p, pts, body, a, rng, fur, dark, light):
         for k in range(5):
             y = by - bry * 0.6 + k * bry * 0.3
             w = brx * math.sqrt(max(0.05, 1 - ((y - by) / bry) ** 2)) * 0.9
-            draw.line(pts([(bx - w, y), (bx - w * 0.4, y + 0.03), (bx, y + 0.01)]).ravel().tolist(), fill=dark, width=lw)
-            draw.line(pts([(bx + w, y), (bx + w * 0.4, y + 0.03), (bx, y + 0.01)]).ravel().tolist(), fill=dark, width=lw)
+            draw.line(xy([(bx - w, y), (bx - w * 0.4, y + 0.03), (bx, y + 0.01)]), fill=dark, width=lw)
+            draw.line(xy([(bx + w, y), (bx + w * 0.4, y + 0.03), (bx, y + 0.01)]), fill=dark, width=lw)
     elif pattern == "bib" and not p["back"]:
         _poly(draw, pts(_ellipse(bx, by - bry * 0.25, brx * 0.4, bry * 0.55, 0, 14)), look["bib"])
     elif pattern == "band":
@@ -407,7 +442,7 @@ def _body_pattern(draw, look, p, pts, body, a, rng, fur, dark, light):
         _poly(draw, pts(_fluff(_ellipse(bx, by - bry * 0.05, brx * 0.5, bry * 0.85, 0, 18), np.array([bx, by]), 0.04, rng)), look["patches"][1])
 
 
-def _face(draw, breed, look, p, pts, head, a, rng, fur, dark, light, fluffy):
+def _face(draw, breed, look, p, pts, xy, head, a, rng, fur, dark, light, fluffy):
     hx, hy, hrx, hry = head
     animal = BREEDS[breed].animal
     persian = breed == "persian"
@@ -421,7 +456,7 @@ def _face(draw, breed, look, p, pts, head, a, rng, fur, dark, light, fluffy):
     elif pattern == "stripes":
         for k in range(3):
             y = hy - hry * 0.75 + k * 0.035
-            draw.line(pts([(fx - 0.04, y), (fx, y + 0.015), (fx + 0.04, y)]).ravel().tolist(), fill=dark, width=lw)
+            draw.line(xy([(fx - 0.04, y), (fx, y + 0.015), (fx + 0.04, y)]), fill=dark, width=lw)
     elif pattern == "saddle":
         _poly(draw, pts(_ellipse(fx, hy - hry * 0.1, hrx * 0.85, hry * 0.7, 0, 14)), look["patches"][0])
         _poly(draw, pts(_ellipse(fx, hy + 0.03, hrx * 0.18, hry * 1.0, 0, 12)), (250, 248, 240))
@@ -440,7 +475,7 @@ def _face(draw, breed, look, p, pts, head, a, rng, fur, dark, light, fluffy):
         _poly(draw, pts(_ellipse(mz[0], mz[1], hrx * 0.55, hry * 0.42, 0, 16)), _mix(fur, (240, 230, 215), _KNOBS["fluffy_muzzle_mix"] if fluffy else 0.5))
         nk = _KNOBS["fluffy_nose"] if fluffy else 1.0
         _poly(draw, pts(_ellipse(mz[0], mz[1] - hry * 0.18, 0.045 * nk, 0.032 * nk, 0, 12)), (20, 18, 18))
-        draw.line(pts([(mz[0], mz[1] - hry * 0.1), (mz[0], mz[1] + hry * 0.2)]).ravel().tolist(), fill=(40, 30, 30), width=lw)
+        draw.line(xy([(mz[0], mz[1] - hry * 0.1), (mz[0], mz[1] + hry * 0.2)]), fill=(40, 30, 30), width=lw)
         if rng.random() < 0.4:  # tongue
             _poly(draw, pts(_ellipse(mz[0], mz[1] + hry * 0.38, 0.03, 0.04, 0, 10)), (225, 100, 120))
     elif animal == "cat":
@@ -453,39 +488,40 @@ def _face(draw, breed, look, p, pts, head, a, rng, fur, dark, light, fluffy):
             _poly(draw, pts(_ellipse(fx + sx * sep, ey, pupil[0], pupil[1], 0, 8)), (15, 12, 12))
         ny = hy + (0.05 if persian else 0.06)
         nose_w = 0.016 if persian else 0.025
-        _poly(draw, pts([(fx - nose_w, ny - 0.012), (fx + nose_w, ny - 0.012), (fx, ny + 0.012)]), p["nose"])
-        draw.line(pts([(fx - 0.03, ny + 0.035), (fx, ny + 0.018), (fx + 0.03, ny + 0.035)]).ravel().tolist(), fill=(60, 40, 40), width=lw)
+        draw.polygon(xy([(fx - nose_w, ny - 0.012), (fx + nose_w, ny - 0.012), (fx, ny + 0.012)]), fill=p["nose"])
+        draw.line(xy([(fx - 0.03, ny + 0.035), (fx, ny + 0.018), (fx + 0.03, ny + 0.035)]), fill=(60, 40, 40), width=lw)
         if not persian:  # a Persian's whiskers are lost in its fur
             wc = (230, 230, 230) if sum(fur) < 400 else (60, 55, 55)
             for sx in (-1, 1):
                 for dy in (-0.015, 0.01):
-                    draw.line(pts([(fx + sx * 0.05, ny + 0.01), (fx + sx * 0.17, ny + dy)]).ravel().tolist(), fill=wc, width=max(1, lw // 2))
+                    draw.line(xy([(fx + sx * 0.05, ny + 0.01), (fx + sx * 0.17, ny + dy)]), fill=wc, width=max(1, lw // 2))
     else:  # rabbit
         ey, sep, er = hy - 0.01, 0.07, 0.025
         for sx in (-1, 1):
             _poly(draw, pts(_ellipse(fx + sx * sep, ey, er, er, 0, 10)), eye)
         ny = hy + 0.06
         _poly(draw, pts(_ellipse(fx, ny, 0.02, 0.014, 0, 8)), (220, 130, 150))
-        draw.line(pts([(fx, ny), (fx, ny + 0.03)]).ravel().tolist(), fill=(60, 40, 40), width=lw)
+        draw.line(xy([(fx, ny), (fx, ny + 0.03)]), fill=(60, 40, 40), width=lw)
         for sx in (-1, 1):
-            draw.line(pts([(fx + sx * 0.03, ny + 0.01), (fx + sx * 0.14, ny - 0.01)]).ravel().tolist(), fill=(90, 80, 80), width=max(1, lw // 2))
+            draw.line(xy([(fx + sx * 0.03, ny + 0.01), (fx + sx * 0.14, ny - 0.01)]), fill=(90, 80, 80), width=max(1, lw // 2))
 
 
 def _strands(draw, pts, region, a, rng, colour, n, top=1.0, bottom=1.0):
     """``n`` short locks of hair (lighter and darker than ``colour``) inside an elliptic region."""
     cx, cy, rx, ry = region
-    t = rng.uniform(0, 2 * np.pi, size=n)
-    r = np.sqrt(rng.uniform(0, 1, size=n))
+    t = _uniform(rng, 0, 2 * np.pi, size=n)
+    r = np.sqrt(_uniform(rng, 0, 1, size=n))
     x0 = cx + rx * r * np.cos(t)
     y0 = cy + ry * r * np.sin(t)
     y0 = np.clip(y0, cy - ry * top, cy + ry * bottom)
     x1 = x0 + rng.normal(0, 0.02, size=n) + (x0 - cx) * 0.25
-    y1 = y0 + rng.uniform(0.03, 0.08, size=n)
-    start, end = pts(np.stack([x0, y0], 1)), pts(np.stack([x1, y1], 1))
+    y1 = y0 + _uniform(rng, 0.03, 0.08, size=n)
+    # one row [x0, y0, x1, y1] of pixels per strand, turned into Python numbers at once (quicker than one by one)
+    lines = pts(np.stack([x0, y0, x1, y1], 1).reshape(2 * n, 2)).reshape(n, 4).tolist()
     width = max(1, int(0.018 * a))
     colours = (_shade(colour, 0.75), _mix(colour, (255, 255, 255), 0.4), _shade(colour, 0.88))
-    for k in range(n):
-        draw.line([start[k, 0], start[k, 1], end[k, 0], end[k, 1]], fill=colours[k % 3], width=width)
+    for k, line in enumerate(lines):
+        draw.line(line, fill=colours[k % 3], width=width)
 
 
 def _face_fur(draw, pts, head, a, rng, fur, n):
@@ -494,13 +530,18 @@ def _face_fur(draw, pts, head, a, rng, fur, n):
     _strands(draw, pts, (hx, hy - hry * 0.2, hrx * 0.95, hry * 0.8), a, rng, fur, n, bottom=0.6)
 
 
+_RAMPS: dict = {}  # size -> numbers from -1 to 1 across the picture (float32), worked out once for each size
+
+
 def _light_and_noise(arr, p, rng):
     size = arr.shape[0]
-    ramp = np.linspace(-1, 1, size, dtype=np.float32)
+    if size not in _RAMPS:
+        _RAMPS[size] = np.linspace(-1, 1, size, dtype=np.float32)
+    ramp = _RAMPS[size]
     light = 1.0 + p["light"] * (math.cos(p["light_dir"]) * ramp[None, :] + math.sin(p["light_dir"]) * ramp[:, None])
     arr = arr * (light[:, :, None] * p["brightness"])
     arr += rng.normal(0, p["noise"], size=arr.shape).astype(np.float32)
-    return np.clip(arr, 0, 255).astype(np.uint8)
+    return arr.clip(0, 255).astype(np.uint8)  # (the array's own clip: the same as np.clip, with less to do first)
 
 
 def breed_index(breed: str) -> int:
