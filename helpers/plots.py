@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .data import PetImages
 
@@ -84,6 +85,7 @@ def plot_history(history: dict, fine_tuning_starts: int | None = None, title="Tr
     ax2.set_ylim(0, 1.02)
     for ax in (ax1, ax2):
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers: no tick at 1.5
         if fine_tuning_starts is not None:
             ax.axvline(fine_tuning_starts + 0.5, color="grey", linestyle="--")
             ax.text(fine_tuning_starts + 0.6, ax.get_ylim()[1], "fine-tuning starts", va="top", fontsize=8, color="grey")
