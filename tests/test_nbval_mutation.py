@@ -64,6 +64,8 @@ def test_every_rule_is_read_by_nbval():
         ("/tmp/ipykernel_4242/123456.py:3: UserWarning: careful", "IPYKERNEL_CELL.py:3: UserWarning: careful"),
         ("<Figure size 1200x400 with 3 Axes>", "<Figure size WxH with 3 Axes>"),
         ("elapsed: 0.60 s", "elapsed: TIME"),
+        ('<img src="data:image/png;base64,iVBORw0K+12s/Gg=="/><p>P = 0.68</p>',
+         '<img src="data:image/png;base64,PICTURE"/><p>P = 0.68</p>'),
     ],
 )
 def test_volatile_text_is_sanitized(volatile, expected):
