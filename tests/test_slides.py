@@ -299,8 +299,9 @@ def test_deck_renders_offline_in_chromium(deck):
             assert title.is_visible() and "Slides demo" in title.inner_text()
             page.screenshot(path=str(ARTIFACTS / "slides_demo-title.png"))
 
-            # 1 title + section 1 with 2 subslides + "Try it" with the solution subslide + summary.
-            assert page.evaluate("() => Reveal.getTotalSlides()") == 7
+            # 1 title + section 1 with 2 subslides + "Try it" with the solution subslide; the one-line
+            # summary joins the slide before it (no one-sentence slides).
+            assert page.evaluate("() => Reveal.getTotalSlides()") == 6
             notes = page.locator("aside.notes")
             assert notes.count() == 1 and "presenter notes" in notes.text_content()
             assert not notes.is_visible(), "presenter notes must not show on the slide"
@@ -312,6 +313,16 @@ def test_deck_renders_offline_in_chromium(deck):
             picture.wait_for(state="visible", timeout=10_000)
             assert picture.evaluate("(img) => img.complete && img.naturalWidth") > 0
             page.screenshot(path=str(ARTIFACTS / "slides_demo-picture.png"))
+            page.evaluate("() => Reveal.slide(1, 2)")  # the widget, as its picture
+            page.evaluate("() => { while (Reveal.nextFragment()) {} }")
+            caption = page.locator(".reveal .slides section.present .tl-widget-picture p").first
+            caption.wait_for(state="visible", timeout=10_000)
+            assert "live in the notebook; here, its picture." in caption.inner_text()
+            widget_picture = page.locator(".reveal .slides section.present .tl-widget-picture img").first
+            assert widget_picture.evaluate("(img) => img.complete && img.naturalWidth") > 0
+            body_text = page.locator(".reveal .slides section.present .jp-RenderedHTMLCommon p").first
+            assert body_text.evaluate("(p) => getComputedStyle(p).fontSize") == "28px"  # on the 1280x800 slide
+            page.screenshot(path=str(ARTIFACTS / "slides_demo-widget.png"))
         finally:
             browser.close()
     assert attempted == [], f"the deck tried to load from the network: {attempted}"
