@@ -501,7 +501,7 @@ def model_image_size(model, image_size: int | None = None) -> int:
     ``image_size``, when given, must agree with it: a picture of another size
     would be predicted wrongly or not at all, so that is a ValueError that
     says so. A stand-in model without an input shape needs ``image_size``.
-    Introduced in notebook 06.
+    Introduced in notebook 07.
     """
     shape = getattr(model, "input_shape", None)
     size = shape[1] if shape is not None and len(shape) == 4 and shape[1] == shape[2] and shape[1] else None
@@ -524,7 +524,7 @@ def predict_uploaded(model, class_names, image_size: int | None, data: bytes):
     probability (0..1) and the picture the model saw, at the model's own size
     (:func:`model_image_size`; ``image_size`` may be None). A file that is
     empty, not a picture or too big raises a ``ValueError`` that says what to
-    do. Introduced in notebook 06.
+    do. Introduced in notebook 07.
     """
     image = read_image_bytes(bytes(data), model_image_size(model, image_size))
     probabilities = _probabilities(model, class_names, image)
@@ -533,7 +533,7 @@ def predict_uploaded(model, class_names, image_size: int | None, data: bytes):
 
 
 def prediction_png(image: np.ndarray, probabilities, class_names) -> bytes:
-    """The photo as the model sees it, next to a bar per class. Introduced in notebook 06."""
+    """The photo as the model sees it, next to a bar per class. Introduced in notebook 07."""
     fig = Figure(figsize=(6.0, 2.6))
     photo_ax, bar_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
     photo_ax.imshow(image, interpolation="nearest")
