@@ -19,6 +19,9 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+# The project's JupyterLab server extension (helpers/lab.py: photo uploads up to
+# 100 MiB, saved notebooks keep widget pictures), enabled in .venv by this file.
+LAB_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/helpers.lab.json
 
 # Notebooks of the series, in order (student copies in notebooks/student/ are not part of it).
 SERIES := $(sort $(wildcard notebooks/[0-9]*.ipynb))
@@ -39,10 +42,10 @@ help: ## list the commands
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 18
 
-lab: $(INSTALLED) ## install everything into .venv (once) and open JupyterLab on notebooks/
+lab: $(INSTALLED) $(LAB_CONFIG) ## install everything into .venv (once) and open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_OPTIONS)
 
-install: $(INSTALLED) ## only install: requirements.txt and the helpers package into .venv
+install: $(INSTALLED) $(LAB_CONFIG) ## only install: requirements.txt and the helpers package into .venv
 
 test: test-unit test-notebooks ## install the test extras (once) and run the whole test suite
 
@@ -96,6 +99,9 @@ $(INSTALLED): requirements.txt pyproject.toml | $(VENV)/bin/pip
 	$(PIP) install -r requirements.txt -e .
 	@touch $@
 
-$(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
+$(LAB_CONFIG): jupyter-config/jupyter_server_config.d/helpers.lab.json $(INSTALLED)
+	$(PY) -m helpers.lab
+
+$(TEST_INSTALLED): requirements-test.txt $(INSTALLED) | $(LAB_CONFIG)
 	$(PIP) install -r requirements-test.txt
 	@touch $@

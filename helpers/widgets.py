@@ -1,9 +1,12 @@
 """Interactive views for the notebooks: browse, slide, page through, upload.
 
 Each function returns a widget you can show by making it the last line of a
-cell. In JupyterLab you can click and slide. Where widgets cannot run (GitHub,
-a notebook that is not trusted, an automatic test run) the same output shows a
-picture of the widget's current view and one line of text instead.
+cell. In JupyterLab you can click and slide. Each view also carries a picture
+of what it shows now and one line of text, "run this cell to use it": that is
+what a reader sees where widgets cannot run (GitHub, a notebook that is not
+trusted, an automatic test run, the offline slides) and in a notebook that was
+saved and opened again (the extension :mod:`helpers.lab` makes JupyterLab keep
+the picture when it saves; ``make notebooks`` stores notebooks that way).
 
 Pictures are drawn with matplotlib into PNG bytes and shown in an
 ``ipywidgets.Image``; text goes into ``ipywidgets.HTML``. Nothing is printed
@@ -25,10 +28,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from .images import read_image_bytes
+from .images import MAX_UPLOAD_BYTES, read_image_bytes
 
 WRONG = "crimson"  # colour of a wrong prediction, as in helpers.plots
-LIVE_NOTE = "(interactive in JupyterLab)"
+RUN_TO_USE = "run this cell to use it"
+PICTURE_NOTE = f"(a picture: {RUN_TO_USE})"  # ends the text of every view where it cannot be live
+PICTURE_CLASS = "tl-widget-picture"  # CSS class of the picture-and-line output (tests and slides find it)
 
 
 # -- the building blocks ------------------------------------------------------------
@@ -37,29 +42,50 @@ LIVE_NOTE = "(interactive in JupyterLab)"
 class WidgetView(widgets.VBox):
     """A column of widgets that also shows as a picture and a line of text.
 
-    JupyterLab draws the live widgets. Anything that cannot run widgets shows
-    ``static_png`` (a picture of the current view) or ``static_text``. Each
-    view gets the CSS class ``tl-widget`` plus its own ``css_class``, so tests
-    can find it on the page. Introduced in notebook 01.
+    JupyterLab draws the live widgets. Anything that cannot run them shows
+    ``static_png`` (a picture of the current view, may be None) above one
+    line: ``label`` (what the view shows now) and "run this cell to use it".
+    Each view gets the CSS class ``tl-widget`` plus its own ``css_class``, so
+    tests can find it on the page. Introduced in notebook 01.
     """
 
-    def __init__(self, children, css_class: str, static_text: str, static_png: bytes | None = None, **kwargs):
+    def __init__(self, children, css_class: str, label: str, static_png: bytes | None = None, **kwargs):
         kwargs.setdefault("layout", widgets.Layout(align_items="flex-start"))  # pictures at their own size
         super().__init__(children, **kwargs)
         self.add_class("tl-widget")
         self.add_class(css_class)
-        self.static_text = static_text
+        self.label = label  # e.g. "Data browser — breed: tabby"
         self.static_png = static_png  # PNG bytes of the current view, or None
+
+    @property
+    def static_text(self) -> str:
+        """The one line shown where the widget cannot be live: what it shows, and how to use it."""
+        return f"{self.label} {PICTURE_NOTE}"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = self.static_text
+        bundle["text/html"] = picture_html(self.static_png, self.label)
         if self.static_png:
             bundle["image/png"] = base64.b64encode(self.static_png).decode("ascii")
         return bundle
 
     def __repr__(self) -> str:
         return self.static_text
+
+
+def picture_html(png: bytes | None, label: str, note: str = f"This is a picture: {RUN_TO_USE}.") -> str:
+    """The picture of a view with one line under it, as HTML (the data is inside, nothing is fetched).
+
+    This is what JupyterLab shows of a widget in a notebook opened again, and
+    what GitHub and the slides show. Introduced in notebook 01.
+    """
+    picture = ""
+    if png:
+        data = base64.b64encode(png).decode("ascii")
+        picture = f'<img src="data:image/png;base64,{data}" alt="{html.escape(label)}"/>'
+    line = f"<p><i>{html.escape(label)}.</i> {html.escape(note)}</p>"
+    return f'<div class="{PICTURE_CLASS}">{picture}{line}</div>'
 
 
 def figure_to_png(fig: Figure, dpi: int = 100) -> bytes:
@@ -159,7 +185,7 @@ def data_browser(pets, n: int = 16, breed: str | None = None, ncols: int = 8) ->
     def show(name):
         info.value = _html(f"{counts[name]} images of this breed")
         image.value = view.static_png = picture(name)
-        view.static_text = f"Data browser — breed: {name} {LIVE_NOTE}"
+        view.label = f"Data browser — breed: {name}"
 
     dropdown.observe(lambda change: show(change["new"]), names="value")
     show(breed)
@@ -214,6 +240,48 @@ def experience_png(results: dict, n_images, n_examples: int = 8) -> bytes:
     return figure_to_png(fig)
 
 
+def telling_examples(results: dict, n_examples: int = 8) -> list[int]:
+    """Which of the example pictures in ``results`` show best how the answers change with E.
+
+    ``results`` is what :func:`experience_slider` takes. The examples are
+    chosen so that at every E about as many of them are answered right as the
+    accuracy there says (``round(P * n_examples)``), preferring pictures that
+    go from wrong to right as E grows: the grid then changes as P does.
+    Without predictions the first ``n_examples`` are taken. Returns their
+    positions, in the given order. Introduced in notebook 01.
+    """
+    sizes = sorted(results)
+    first = results[sizes[0]]
+    count = len(first.get("images") if first.get("images") is not None else [])
+    if count <= n_examples or any(results[n].get("predicted") is None or results[n].get("true") is None for n in sizes):
+        return list(range(min(count, n_examples)))
+    right = np.array([[p == t for p, t in zip(results[n]["predicted"], results[n]["true"])] for n in sizes], dtype=int)
+    targets = np.array([round(float(results[n]["accuracy"]) * n_examples) for n in sizes])
+    learned = (right[0] == 0) & (right[-1] == 1)  # wrong with the least experience, right with the most
+    chosen: list[int] = []
+    for _ in range(n_examples):
+        left = [i for i in range(count) if i not in chosen]
+        shown = right[:, chosen].sum(axis=1) if chosen else np.zeros(len(sizes), dtype=int)
+        size_after = len(chosen) + 1
+
+        def miss(i):  # how far the share right would be from P, over all E, with picture i added
+            wanted = targets * size_after / n_examples
+            return float(np.abs(shown + right[:, i] - wanted).sum())
+
+        chosen.append(min(left, key=lambda i: (miss(i), not learned[i], i)))
+    return sorted(chosen)
+
+
+def _examples_only(entry: dict, positions: list[int]) -> dict:
+    """One entry of the slider's results with only the example pictures at ``positions``."""
+    picked = dict(entry)
+    for key in ("images", "predicted", "true", "confidence"):
+        if entry.get(key) is not None and len(entry[key]) > 0:
+            values = entry[key]
+            picked[key] = values[positions] if isinstance(values, np.ndarray) else [values[i] for i in positions]
+    return picked
+
+
 def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetView:
     """Slide over the amount of experience E and see the performance P.
 
@@ -222,7 +290,9 @@ def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetV
     "predicted": ["dog", ...], "true": ["cat", ...]}, 100: {...}}``
     ("images", "predicted", "true" and "confidence" are optional). All
     pictures are drawn up front, so moving the slider answers at once.
-    ``start`` is the position shown first (default: the smallest E).
+    ``start`` is the position shown first (default: the smallest E). When the
+    results hold more example pictures than ``n_examples``, the ones shown are
+    those that show the change with E (:func:`telling_examples`).
     Introduced in notebook 01.
     """
     if not results:
@@ -234,7 +304,8 @@ def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetV
     start = sizes[0] if start is None else start
     if start not in results:
         raise ValueError(f"start must be one of the sizes in results {sizes}; got {start!r}.")
-    ordered = {n: results[n] for n in sizes}
+    shown = telling_examples(results, n_examples)
+    ordered = {n: _examples_only(results[n], shown) for n in sizes}
     pictures = {n: experience_png(ordered, n, n_examples) for n in sizes}
 
     slider = widgets.SelectionSlider(
@@ -253,7 +324,7 @@ def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetV
         accuracy = float(ordered[n]["accuracy"])
         readout.value = _html(f"E = {n} training images → P = {accuracy:.2f} accuracy on test images")
         image.value = view.static_png = pictures[n]
-        view.static_text = f"Experience slider — E = {n} images: P = {accuracy:.2f} {LIVE_NOTE}"
+        view.label = f"Experience slider — E = {n} images: P = {accuracy:.2f}"
 
     slider.observe(lambda change: show(change["new"]), names="value")
     show(start)
@@ -263,13 +334,23 @@ def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetV
 
 # -- 3. mistakes gallery ----------------------------------------------------------------
 
+ORDERS = {
+    "surest": "surest first",  # the mistakes the model was most confident about
+    "closest": "closest calls first",  # the ones it nearly got right (or wrong): least confident first
+}
 
-def gallery_items(probabilities, pets, class_names, breed: str = "all", only_mistakes: bool = True) -> np.ndarray:
-    """Indexes of the images the gallery shows, most confident first.
+
+def gallery_items(
+    probabilities, pets, class_names, breed: str = "all", only_mistakes: bool = True, order: str = "surest"
+) -> np.ndarray:
+    """Indexes of the images the gallery shows, in the gallery's order.
 
     ``breed="all"`` keeps every breed; ``only_mistakes`` keeps only wrong
-    predictions. Introduced in notebook 03.
+    predictions. ``order="surest"`` puts the most confident predictions first,
+    ``order="closest"`` the least confident (the close calls). Introduced in notebook 03.
     """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {list(ORDERS)}; got {order!r}.")
     probabilities = np.asarray(probabilities)
     predicted = np.asarray(class_names)[np.argmax(probabilities, axis=1)]
     keep = np.ones(len(pets), dtype=bool)
@@ -279,7 +360,8 @@ def gallery_items(probabilities, pets, class_names, breed: str = "all", only_mis
         keep &= predicted != pets.classes
     index = np.flatnonzero(keep)
     confidence = probabilities.max(axis=1)
-    return index[np.argsort(-confidence[index], kind="stable")]
+    key = -confidence[index] if order == "surest" else confidence[index]
+    return index[np.argsort(key, kind="stable")]
 
 
 def gallery_page_png(probabilities, pets, class_names, index, ncols: int = 6) -> bytes:
@@ -294,15 +376,22 @@ def gallery_page_png(probabilities, pets, class_names, index, ncols: int = 6) ->
 
 
 def mistakes_gallery(
-    model_or_probabilities, pets, class_names=("cat", "dog"), per_page: int = 12, breed: str = "all", only_mistakes: bool = True
+    model_or_probabilities,
+    pets,
+    class_names=("cat", "dog"),
+    per_page: int = 12,
+    breed: str = "all",
+    only_mistakes: bool = True,
+    order: str = "surest",
 ) -> WidgetView:
     """Page through the images the model gets wrong, filtered by breed.
 
     Pass a trained model, or its probabilities (``evaluation.predict_proba``,
     one row per image of ``pets``) so nothing has to be predicted again. Each
-    picture says the breed and "→ predicted class, confidence"; the most
-    confident mistakes come first. ``only_mistakes=False`` shows every image
-    (wrong ones in red). Introduced in notebook 03.
+    picture says the breed and "→ predicted class, confidence". ``order``
+    (also a choice in the widget): ``"surest"`` shows the most confident
+    mistakes first, ``"closest"`` the close calls first. ``only_mistakes=False``
+    shows every image (wrong ones in red). Introduced in notebook 03.
     """
     class_names = tuple(class_names)
     if isinstance(model_or_probabilities, np.ndarray):
@@ -321,49 +410,62 @@ def mistakes_gallery(
     counts = pets.breed_counts()
     if breed != "all" and breed not in counts:
         raise ValueError(f"unknown breed {breed!r}; use 'all' or one of {list(counts)}.")
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {list(ORDERS)}; got {order!r}.")
 
     what = "mistakes" if only_mistakes else "images"
-    items = {b: gallery_items(probabilities, pets, class_names, b, only_mistakes) for b in ["all", *counts]}
-    options = [(f"all breeds ({len(items['all'])} {what})", "all")] + [(f"{b} ({len(items[b])})", b) for b in counts]
-    pictures = {}  # (breed, page) -> PNG bytes, drawn when first shown
+    items = {
+        (b, o): gallery_items(probabilities, pets, class_names, b, only_mistakes, o) for b in ["all", *counts] for o in ORDERS
+    }
+    total = {b: len(items[b, "surest"]) for b in ["all", *counts]}
+    options = [(f"all breeds ({total['all']} {what})", "all")] + [(f"{b} ({total[b]})", b) for b in counts]
+    pictures = {}  # (breed, order, page) -> PNG bytes, drawn when first shown
 
     dropdown = widgets.Dropdown(options=options, value=breed, description="breed")
+    sorting = widgets.Dropdown(
+        options=[(text, key) for key, text in ORDERS.items()], value=order, layout=widgets.Layout(width="170px")
+    )
     previous = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
     following = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))
     page_label = widgets.HTML()
     image = widgets.Image(format="png")
-    view = WidgetView([widgets.HBox([dropdown, previous, following, page_label]), image], "tl-mistakes-gallery", "")
-    state = {"breed": breed, "page": 0}
+    controls = widgets.HBox([dropdown, sorting, previous, following, page_label])
+    view = WidgetView([controls, image], "tl-mistakes-gallery", "")
+    state = {"breed": breed, "order": order, "page": 0}
 
     def pages(name):
-        return max(1, int(np.ceil(len(items[name]) / per_page)))
+        return max(1, int(np.ceil(total[name] / per_page)))
 
-    def picture(name, page):
-        if (name, page) not in pictures:
-            chosen = items[name][page * per_page : (page + 1) * per_page]
+    def picture(name, sort, page):
+        if (name, sort, page) not in pictures:
+            chosen = items[name, sort][page * per_page : (page + 1) * per_page]
             if len(chosen) == 0:
                 where = "" if name == "all" else f" for {name}"
-                pictures[name, page] = message_png(f"No {what}{where}.")
+                pictures[name, sort, page] = message_png(f"No {what}{where}.")
             else:
-                pictures[name, page] = gallery_page_png(probabilities, pets, class_names, chosen)
-        return pictures[name, page]
+                pictures[name, sort, page] = gallery_page_png(probabilities, pets, class_names, chosen)
+        return pictures[name, sort, page]
 
     def show():
-        name, page = state["breed"], state["page"]
-        page_label.value = _html(f"page {page + 1} of {pages(name)} — {len(items[name])} {what}")
+        name, sort, page = state["breed"], state["order"], state["page"]
+        page_label.value = _html(f"page {page + 1} of {pages(name)} — {total[name]} {what}")
         previous.disabled = page == 0
         following.disabled = page + 1 >= pages(name)
-        image.value = view.static_png = picture(name, page)
+        image.value = view.static_png = picture(name, sort, page)
         shown = "all breeds" if name == "all" else f"breed {name}"
-        view.static_text = (
-            f"Mistakes gallery — {len(items['all'])} of {len(pets)} images wrong; "
-            f"showing {shown}, page {page + 1} of {pages(name)} {LIVE_NOTE}"
+        where = f"showing {shown}, {ORDERS[sort]}, page {page + 1} of {pages(name)}"
+        view.label = (
+            f"Mistakes gallery — {total['all']} of {len(pets)} images wrong; {where}"
             if only_mistakes
-            else f"Gallery — {len(pets)} images; showing {shown}, page {page + 1} of {pages(name)} {LIVE_NOTE}"
+            else f"Gallery — {len(pets)} images; {where}"
         )
 
     def pick_breed(change):
         state["breed"], state["page"] = change["new"], 0
+        show()
+
+    def pick_order(change):
+        state["order"], state["page"] = change["new"], 0
         show()
 
     def turn(step):
@@ -371,10 +473,12 @@ def mistakes_gallery(
         show()
 
     dropdown.observe(pick_breed, names="value")
+    sorting.observe(pick_order, names="value")
     previous.on_click(lambda _: turn(-1))
     following.on_click(lambda _: turn(+1))
     show()
-    view.dropdown, view.previous, view.next, view.image, view.page_label = dropdown, previous, following, image, page_label
+    view.dropdown, view.order, view.previous, view.next = dropdown, sorting, previous, following
+    view.image, view.page_label = image, page_label
     return view
 
 
@@ -445,29 +549,57 @@ def prediction_png(image: np.ndarray, probabilities, class_names) -> bytes:
     return figure_to_png(fig)
 
 
+def _upload_button_css(label: str) -> str:
+    """CSS that makes the upload button read ``label``, without the file count ipywidgets adds.
+
+    ipywidgets 8 labels the button "description (number of files)", which
+    reads "(0)" again as soon as the widget has taken a photo and let it go.
+    The count is hidden (font size 0) and ``label`` shown in its place.
+    """
+    text = label.replace("\\", "\\\\").replace('"', '\\"')
+    return (
+        "<style>"
+        ".tl-upload-button { font-size: 0 !important; }"
+        ".tl-upload-button > i { font-size: var(--jp-widgets-font-size, 13px); margin-right: 6px; }"
+        f'.tl-upload-button::after {{ content: "{text}"; font-size: var(--jp-widgets-font-size, 13px); }}'
+        "</style>"
+    )
+
+
 def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None = None) -> WidgetView:
     """Upload your own photo and see what the model thinks it is.
 
-    Any photo size works: it is cropped to a square and scaled to the size
-    the model takes (its input shape; ``image_size`` may be left out, and if
-    given must agree, see :func:`model_image_size`). An empty file, a file
-    that is not a picture or one too big gives a message in the widget
-    instead of an error. The uploaded file is not kept (so it is not saved
-    inside the notebook). Introduced in notebook 07.
+    Any photo up to 20 MB works (``images.MAX_UPLOAD_BYTES``; the widget says
+    so): it is cropped to a square and scaled to the size the model takes
+    (its input shape; ``image_size`` may be left out, and if given must agree,
+    see :func:`model_image_size`). While a photo is read the widget says
+    "Reading ...". An empty file, a file that is not a picture or one over the
+    limit gives a message in the widget instead of an error. The uploaded file
+    is not kept (so it is not saved inside the notebook). A photo over 10 MB
+    reaches the kernel only if JupyterLab allows such messages, as
+    :mod:`helpers.lab` makes it do. Introduced in notebook 07.
     """
     class_names = tuple(class_names)
     image_size = model_image_size(model, image_size)
+    limit = f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB"
+    label = f"Upload a photo (up to {limit})"
     upload = widgets.FileUpload(
-        accept="image/*", multiple=False, description="Upload a photo", icon="upload", layout=widgets.Layout(width="auto")
+        accept="image/*", multiple=False, description="Upload a photo", icon="upload", tooltip=label,
+        layout=widgets.Layout(width="auto"),
     )
     upload.add_class("tl-upload-button")
-    result = widgets.HTML(_html("No photo yet: click the button and pick a photo of a " + " or a ".join(class_names) + "."))
+    style = widgets.HTML(_upload_button_css(label), layout=widgets.Layout(display="none"))
+    animals = " or a ".join(class_names)
+    waiting = _html(f"No photo yet: click the button and pick a photo of a {animals} (a file up to {limit}).")
+    result = widgets.HTML(waiting)
     result.add_class("tl-upload-result")
     image = widgets.Image(format="png", layout=widgets.Layout(display="none"))
-    view = WidgetView([upload, result, image], "tl-upload", f"Upload a photo to see the model's prediction {LIVE_NOTE}")
+    view = WidgetView([style, upload, result, image], "tl-upload", "Photo upload — the model says what your photo shows")
 
     def handle(file):
         name = file.get("name", "your file")
+        size = len(file.get("content") or b"")
+        result.value = _html(f"Reading {name} ({size / 1e6:.1f} MB) and asking the model…")
         try:
             picture = read_image_bytes(bytes(file["content"]), image_size)
             probabilities = _probabilities(model, class_names, picture)
@@ -484,7 +616,7 @@ def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None =
         image.layout.display = None
         result.value = (
             f"{html.escape(name)}: the model says <b>{html.escape(class_names[k])}</b> "
-            f"with confidence {probabilities[k]:.2f}"
+            f"with confidence {probabilities[k]:.2f}. Pick another photo with the button."
         )
 
     def on_upload(change):
@@ -562,7 +694,7 @@ def _live_training_plot_class():
             self.view = WidgetView(
                 [self.status, self.image],
                 "tl-live-training",
-                f"Live training plot — loss and accuracy{over} {LIVE_NOTE}",
+                f"Live training plot — loss and accuracy{over}",
                 first,
             )
             self._handle = display(self.view, display_id=True)

@@ -1,9 +1,10 @@
 """A throw-away JupyterLab server for the browser tests (test_browser.py and test_slides.py).
 
 The server runs from this Python environment on a free loopback port, with no
-token, its own temporary settings, workspaces, runtime and IPython folders,
+token, its own temporary settings, workspaces, runtime, data and IPython folders,
 no update checks and no package-index look-ups, so it touches nothing of the
-user's and never the network.
+user's and never the network. It loads the server extensions enabled in this
+environment, the project's ``helpers.lab`` among them (``make install`` enables it).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def running_jupyterlab(root_dir: Path, tmp: Path, extra_args=(), env=None):
         os.environ,
         JUPYTER_CONFIG_DIR=str(tmp / "config"),
         JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTER_DATA_DIR=str(tmp / "data"),  # e.g. the notebook trust database a save writes to
         IPYTHONDIR=str(tmp / "ipython"),
     )
     for name, value in changes.items():

@@ -70,6 +70,8 @@ def test_every_rule_is_read_by_nbval():
         ("Loaded MobileNetV2: 410,208 parameters learned from ImageNet.\n", "MOBILENETV2-LOADED-OR-HOW-TO-GET-IT\n"),
         ("Keras could not get the ImageNet weights: no network, and they are not in the Keras cache yet.\n"
          "To use them offline, download https://example.org/w.h5 into ~/.keras/models/\n", "MOBILENETV2-LOADED-OR-HOW-TO-GET-IT\n"),
+        ('<img src="data:image/png;base64,iVBORw0K+12s/Gg=="/><p>P = 0.68</p>',
+         '<img src="data:image/png;base64,PICTURE"/><p>P = 0.68</p>'),
     ],
 )
 def test_volatile_text_is_sanitized(volatile, expected):

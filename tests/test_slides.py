@@ -14,6 +14,7 @@ skipped, except under CI (``CI=true``), where that is a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "slides_demo.ipynb"
 ARTIFACTS = ROOT / "artifacts" / "slides"
 SERIES = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+WIDGET_VIEW_KEY = "application/vnd.jupyter.widget-view+json"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
@@ -142,12 +144,67 @@ def test_widgets_become_their_stored_picture_and_the_state_is_dropped():
     assert warnings == []
     widget_cell = next(c for c in nb.cells if "data_browser" in c.source)
     data = widget_cell.outputs[0].data
-    assert make_slides.WIDGET_VIEW not in data and "image/png" in data
+    assert set(data) == {"text/html", "text/plain"}
+    assert data["text/html"].startswith('<div class="tl-widget-picture"><p><i>Data browser:</i> '
+                                        'live in the notebook; here, its picture.</p><img src="data:image/png;base64,')
+    assert data["text/plain"].endswith(": live in the notebook; here, its picture.")
     assert "widgets" not in nb.metadata
     bare = nbformat.read(FIXTURE, as_version=4)
     bare.cells[9].outputs[0].data = {make_slides.WIDGET_VIEW: {"model_id": "x", "version_major": 2, "version_minor": 0}}
     nb, _ = make_slides.prepare(bare)
-    assert "JupyterLab" in nb.cells[9].outputs[0].data["text/plain"]
+    assert nb.cells[9].outputs[0].data["text/plain"] == "An interactive widget: live in the notebook only."
+
+
+def test_sentences_asking_to_use_a_widget_are_left_out_on_its_slide():
+    text = ("Browse the breeds yourself. (In JupyterLab you can pick a breed from the list; in a static view you see "
+            "the first breed.)\nEach picture shows the breed. Pick another breed in the list to compare, or page through.\n"
+            "Move the slider to see more (red titles are mistakes):")
+    assert make_slides.without_widget_use(text) == "Each picture shows the breed."
+    assert make_slides.without_widget_use("## 4 · A heading\nUpload a photo of a cat.") == "## 4 · A heading"
+    kept = "The curve moves up. Which numbers hardly move?"
+    assert make_slides.without_widget_use(kept) == kept
+
+
+# Wording that only makes sense where the widget is live (checked independently of make_slides' own rule).
+LIVE_WORDING = re.compile(r"move the slider|pick another|pick a breed|page through|click|upload a photo|use the (?:slider|menu|list)", re.I)
+WIDGET_NOTEBOOKS = [FIXTURE] + [p for p in SERIES if "tl-widget" in p.read_text(encoding="utf-8")
+                               or "application/vnd.jupyter.widget-view+json" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("path", WIDGET_NOTEBOOKS, ids=lambda p: p.stem)
+def test_slides_with_a_widget_picture_say_so_and_ask_nothing_live(path):
+    nb, _ = make_slides.prepare(nbformat.read(path, as_version=4))
+    pictures = 0
+    for group in make_slides.slides_of(nb):
+        cells = [nb.cells[i] for i in group]
+        shown = [o for c in cells for o in c.get("outputs", []) if make_slides.is_widget_output(o)]
+        if not shown:
+            continue
+        pictures += len(shown)
+        for output in shown:
+            assert WIDGET_VIEW_KEY not in output["data"]
+            assert make_slides.ON_SLIDES in output["data"]["text/html"] or make_slides.ONLY_LIVE in output["data"]["text/html"]
+        text = " ".join(c.source for c in cells if c.cell_type == "markdown")
+        assert not LIVE_WORDING.search(text), f"{path.name}: a slide with a widget's picture says {LIVE_WORDING.search(text)[0]!r}"
+    assert pictures, f"{path.name}: no widget on any slide"
+
+
+@pytest.mark.parametrize("path", [FIXTURE] + SERIES, ids=lambda p: p.stem)
+def test_no_slide_holds_only_one_sentence(path):
+    nb, _ = make_slides.prepare(nbformat.read(path, as_version=4))
+    for group in make_slides.slides_of(nb):
+        cells = [nb.cells[i] for i in group]
+        if any(c.cell_type == "code" for c in cells):
+            continue  # a slide with code shows its code and what it draws
+        text = re.sub(r"(?m)^#+ .*$", "", " ".join(c.source for c in cells)).strip()
+        sentences = [s for s in re.split(r"[.!?:]\**\s+|\n\s*[-*] ", text) if s.strip()]
+        assert len(sentences) > 1, f"{path.name}: a slide of one sentence: {text[:120]!r}"
+
+
+def test_the_deck_is_sized_for_a_projector():
+    page = make_slides.TEMPLATE
+    assert ".jp-RenderedHTMLCommon p, .reveal .jp-RenderedHTMLCommon li { font-size: 28px" in page
+    assert ".reveal .jp-OutputArea-output img { display: block; margin: 0 auto; width: 100%;" in page
 
 
 def test_missing_reveal_and_npm_is_a_clear_error(tmp_path, monkeypatch):
@@ -242,8 +299,9 @@ def test_deck_renders_offline_in_chromium(deck):
             assert title.is_visible() and "Slides demo" in title.inner_text()
             page.screenshot(path=str(ARTIFACTS / "slides_demo-title.png"))
 
-            # 1 title + section 1 with 2 subslides + "Try it" with the solution subslide + summary.
-            assert page.evaluate("() => Reveal.getTotalSlides()") == 7
+            # 1 title + section 1 with 2 subslides + "Try it" with the solution subslide; the one-line
+            # summary joins the slide before it (no one-sentence slides).
+            assert page.evaluate("() => Reveal.getTotalSlides()") == 6
             notes = page.locator("aside.notes")
             assert notes.count() == 1 and "presenter notes" in notes.text_content()
             assert not notes.is_visible(), "presenter notes must not show on the slide"
@@ -255,6 +313,16 @@ def test_deck_renders_offline_in_chromium(deck):
             picture.wait_for(state="visible", timeout=10_000)
             assert picture.evaluate("(img) => img.complete && img.naturalWidth") > 0
             page.screenshot(path=str(ARTIFACTS / "slides_demo-picture.png"))
+            page.evaluate("() => Reveal.slide(1, 2)")  # the widget, as its picture
+            page.evaluate("() => { while (Reveal.nextFragment()) {} }")
+            caption = page.locator(".reveal .slides section.present .tl-widget-picture p").first
+            caption.wait_for(state="visible", timeout=10_000)
+            assert "live in the notebook; here, its picture." in caption.inner_text()
+            widget_picture = page.locator(".reveal .slides section.present .tl-widget-picture img").first
+            assert widget_picture.evaluate("(img) => img.complete && img.naturalWidth") > 0
+            body_text = page.locator(".reveal .slides section.present .jp-RenderedHTMLCommon p").first
+            assert body_text.evaluate("(p) => getComputedStyle(p).fontSize") == "28px"  # on the 1280x800 slide
+            page.screenshot(path=str(ARTIFACTS / "slides_demo-widget.png"))
         finally:
             browser.close()
     assert attempted == [], f"the deck tried to load from the network: {attempted}"
@@ -327,3 +395,14 @@ def test_rise_presents_the_notebook_in_jupyterlab(lab_with_fixture):
         finally:
             browser.close()
     assert attempted == [], f"RISE tried to load from the network (offline it would fail): {attempted}"
+
+
+def test_a_one_sentence_slide_joins_the_slide_before_it():
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Title\nTwo sentences. Here."),
+        new_markdown_cell("## A section\nOne sentence only."),
+        new_markdown_cell("## Another\nFirst. Second."),
+        new_markdown_cell("## Summary\n- one item"),
+    ])
+    assert slide_metadata.expected_types(nb) == ["slide", "fragment", "slide", "fragment"]
+    assert slide_metadata.sentences("## Heading\n- a\n- b") == 2 and slide_metadata.sentences("## Only a heading") == 0

@@ -3,10 +3,9 @@ what they show by default, how they react, and their text/picture fallback.
 
 The last tests run the fixture notebook ``tests/fixtures/widgets_demo.ipynb``
 under strict nbval (every widget kind in one fast notebook). After changing the
-widgets, store its outputs again with:
+widgets, store its outputs again, the way `make notebooks` stores notebooks:
 
-    jupyter nbconvert --to notebook --execute --inplace \
-        --ExecutePreprocessor.record_timing=False tests/fixtures/widgets_demo.ipynb
+    .venv/bin/python tools/run_notebooks.py tests/fixtures/widgets_demo.ipynb
 """
 
 from __future__ import annotations
@@ -78,12 +77,27 @@ def bundle_of(view) -> dict:
 def test_view_carries_widget_picture_and_text():
     view = widgets.data_browser(PETS, n=2)
     bundle = bundle_of(view)
-    assert set(bundle) == {"text/plain", "image/png", WIDGET_VIEW}
-    assert bundle["text/plain"] == "Data browser — breed: persian (interactive in JupyterLab)"
+    assert set(bundle) == {"text/plain", "text/html", "image/png", WIDGET_VIEW}
+    assert bundle["text/plain"] == "Data browser — breed: persian (a picture: run this cell to use it)"
     assert base64.b64decode(bundle["image/png"]).startswith(PNG_START)
     assert bundle[WIDGET_VIEW]["model_id"] == view.model_id
     assert {"tl-widget", "tl-data-browser"} <= set(view._dom_classes)
     assert repr(view) == bundle["text/plain"]
+
+
+def test_the_picture_and_its_line_as_html():
+    """Where the widget cannot be live (a notebook opened again, GitHub, slides): the picture and one line."""
+    view = widgets.data_browser(PETS, n=2)
+    page = bundle_of(view)["text/html"]
+    assert page.startswith('<div class="tl-widget-picture"><img src="data:image/png;base64,')
+    embedded = page.split("base64,", 1)[1].split('"', 1)[0]
+    assert base64.b64decode(embedded) == view.static_png
+    assert page.endswith("<p><i>Data browser — breed: persian.</i> This is a picture: run this cell to use it.</p></div>")
+    view.dropdown.value = "beagle"
+    assert "breed: beagle" in bundle_of(view)["text/html"]
+    assert widgets.picture_html(None, "a <b>label</b>") == (
+        '<div class="tl-widget-picture"><p><i>a &lt;b&gt;label&lt;/b&gt;.</i> This is a picture: run this cell to use it.</p></div>'
+    )
 
 
 def test_pictures_are_the_same_bytes_every_time():
@@ -100,7 +114,7 @@ def test_data_browser_switches_breed():
     view.dropdown.value = "beagle"
     assert view.image.value != first
     assert view.static_png == view.image.value
-    assert bundle_of(view)["text/plain"] == "Data browser — breed: beagle (interactive in JupyterLab)"
+    assert bundle_of(view)["text/plain"] == "Data browser — breed: beagle (a picture: run this cell to use it)"
     assert "3 images" in view.info.value
 
 
@@ -134,7 +148,7 @@ def curve_results():
 def test_experience_slider_answers_at_once():
     view = widgets.experience_slider(curve_results())
     assert view.slider.value == 10
-    assert bundle_of(view)["text/plain"] == "Experience slider — E = 10 images: P = 0.55 (interactive in JupyterLab)"
+    assert bundle_of(view)["text/plain"] == "Experience slider — E = 10 images: P = 0.55 (a picture: run this cell to use it)"
     pictures = set()
     for n in (100, 1000):
         started = time.perf_counter()
@@ -145,6 +159,31 @@ def test_experience_slider_answers_at_once():
     assert "P = 0.95" in view.readout.value
     assert bundle_of(view)["text/plain"].startswith("Experience slider — E = 1000 images: P = 0.95")
     assert {"tl-widget", "tl-experience-slider"} <= set(view._dom_classes)
+
+
+def learner_results():
+    """12 example pictures (all cats): 0-5 always right, 6-11 wrong with 10 images and right with 1000."""
+    images = np.stack([np.full((8, 8, 3), 20 * k, np.uint8) for k in range(12)])
+    true = ["cat"] * 12
+    return {
+        10: {"accuracy": 0.5, "images": images, "predicted": ["cat"] * 6 + ["dog"] * 6, "true": true},
+        1000: {"accuracy": 1.0, "images": images, "predicted": ["cat"] * 12, "true": true},
+    }
+
+
+def test_slider_examples_are_chosen_to_show_the_change_with_experience():
+    results = learner_results()
+    chosen = widgets.telling_examples(results, 4)
+    assert len(chosen) == 4 and chosen == sorted(chosen)
+    assert sum(k >= 6 for k in chosen) == 2  # half wrong at E = 10 (P = 0.5), all right at E = 1000
+    view = widgets.experience_slider(results, n_examples=4)
+    first = bytes(view.image.value)
+    view.slider.value = 1000
+    assert bytes(view.image.value) != first
+    # With no more pictures than it shows, or no predictions, it takes them in order.
+    assert widgets.telling_examples(results, 12) == list(range(12))
+    bare = {n: {"accuracy": r["accuracy"], "images": r["images"]} for n, r in results.items()}
+    assert widgets.telling_examples(bare, 4) == [0, 1, 2, 3]
 
 
 def test_experience_slider_needs_only_accuracy():
@@ -167,6 +206,9 @@ def test_experience_slider_bad_input_is_friendly():
 
 def test_gallery_items_most_confident_mistakes_first():
     assert widgets.gallery_items(PROBA, PETS, ("cat", "dog")).tolist() == [1, 0, 2, 5]
+    assert widgets.gallery_items(PROBA, PETS, ("cat", "dog"), order="closest").tolist() == [5, 2, 0, 1]
+    with pytest.raises(ValueError, match="order must be one of"):
+        widgets.gallery_items(PROBA, PETS, ("cat", "dog"), order="random")
     assert widgets.gallery_items(PROBA, PETS, ("cat", "dog"), breed="tabby").tolist() == [5]
     assert widgets.gallery_items(PROBA, PETS, ("cat", "dog"), breed="beagle").tolist() == []
     everything = widgets.gallery_items(PROBA, PETS, ("cat", "dog"), only_mistakes=False)
@@ -176,7 +218,7 @@ def test_gallery_items_most_confident_mistakes_first():
 def test_gallery_filters_and_pages():
     view = widgets.mistakes_gallery(PROBA, PETS, ("cat", "dog"), per_page=3)
     assert bundle_of(view)["text/plain"] == (
-        "Mistakes gallery — 4 of 9 images wrong; showing all breeds, page 1 of 2 (interactive in JupyterLab)"
+        "Mistakes gallery — 4 of 9 images wrong; showing all breeds, surest first, page 1 of 2 (a picture: run this cell to use it)"
     )
     assert view.previous.disabled and not view.next.disabled
     first = view.image.value
@@ -184,12 +226,27 @@ def test_gallery_filters_and_pages():
     assert "page 2 of 2" in view.page_label.value and view.next.disabled
     assert view.image.value != first
     view.dropdown.value = "persian"
-    assert "breed persian, page 1 of 1" in view.static_text
+    assert "breed persian, surest first, page 1 of 1" in view.static_text
     view.dropdown.value = "beagle"  # no mistakes: a message picture, no error
     assert "0 mistakes" in view.page_label.value and bytes(view.image.value).startswith(PNG_START)
     assert [label for label, _ in view.dropdown.options] == [
         "all breeds (4 mistakes)", "persian (3)", "tabby (1)", "beagle (0)"
     ]
+
+
+def test_gallery_can_show_the_closest_calls_first():
+    view = widgets.mistakes_gallery(PROBA, PETS, ("cat", "dog"), per_page=1)
+    surest = bytes(view.image.value)  # image 1: persian called dog with 0.90
+    view.next.click()
+    assert "page 2 of 4" in view.page_label.value
+    view.order.value = "closest"  # back to page 1, now image 5: tabby called dog with 0.55
+    assert "page 1 of 4" in view.page_label.value and "closest calls first" in view.static_text
+    assert bytes(view.image.value) not in (surest, b"")
+    assert bytes(view.image.value) == widgets.gallery_page_png(PROBA, PETS, ("cat", "dog"), [5])
+    started = widgets.mistakes_gallery(PROBA, PETS, ("cat", "dog"), per_page=1, order="closest")
+    assert bytes(started.image.value) == bytes(view.image.value)
+    with pytest.raises(ValueError, match="order must be one of"):
+        widgets.mistakes_gallery(PROBA, PETS, ("cat", "dog"), order="random")
 
 
 def test_gallery_starts_at_a_breed_and_takes_a_model():
@@ -249,14 +306,36 @@ def upload(view, name, data):
 
 def test_upload_predictor_shows_prediction_and_forgets_the_file():
     view = widgets.upload_predictor(FakeModel(), ("cat", "dog"), 32)
-    assert bundle_of(view)["text/plain"] == "Upload a photo to see the model's prediction (interactive in JupyterLab)"
-    assert "No photo yet" in view.result.value
+    assert bundle_of(view)["text/plain"] == "Photo upload — the model says what your photo shows (a picture: run this cell to use it)"
+    assert "No photo yet" in view.result.value and "up to 20 MB" in view.result.value
+    assert view.upload.tooltip == "Upload a photo (up to 20 MB)"
+    seen = []
+    view.result.observe(lambda change: seen.append(change["new"]), names="value")
     assert view.image.layout.display == "none"
     upload(view, "my cat.jpg", photo_bytes())
     assert "the model says <b>dog</b> with confidence 0.75" in view.result.value
+    assert seen[0].endswith("Reading my cat.jpg (0.0 MB) and asking the model…</span>")  # while it works
     assert bytes(view.image.value).startswith(PNG_START) and view.image.layout.display is None
     assert view.upload.value == ()  # not kept, so not saved in the notebook
     assert {"tl-widget", "tl-upload"} <= set(view._dom_classes)
+
+
+def test_upload_button_reads_its_label_not_a_file_count():
+    """ipywidgets writes "Upload a photo (0)" on the button; the view's CSS shows the label instead."""
+    view = widgets.upload_predictor(FakeModel(), ("cat", "dog"), 32)
+    css = view.children[0].value
+    assert view.children[0].layout.display == "none"
+    assert ".tl-upload-button { font-size: 0 !important; }" in css
+    assert '.tl-upload-button::after { content: "Upload a photo (up to 20 MB)";' in css
+    assert "tl-upload-button" in view.upload._dom_classes
+    assert widgets._upload_button_css('say "hi"') .count('\\"') == 2
+
+
+def test_upload_over_the_limit_says_so():
+    view = widgets.upload_predictor(FakeModel(), ("cat", "dog"), 32)
+    upload(view, "huge.jpg", b"\xff\xd8" + b"\0" * 25_000_000)
+    assert "huge.jpg: the uploaded file is 25.0 MB; the limit is 20 MB" in view.result.value
+    assert view.image.layout.display == "none" and view.upload.value == ()
 
 
 @pytest.mark.parametrize("data, message", [(b"", "empty"), (b"%PDF-1.4 not a photo", "not a picture")])
@@ -304,7 +383,7 @@ def test_live_training_plot_updates_one_picture():
     assert [len(plot.history[k]) for k in ("loss", "accuracy", "val_loss", "val_accuracy")] == [3, 3, 3, 3]
     assert len(set(pictures)) == 3  # redrawn after every epoch
     bundle = bundle_of(plot.view)
-    assert bundle["text/plain"] == "Live training plot — loss and accuracy over 3 epochs (interactive in JupyterLab)"
+    assert bundle["text/plain"] == "Live training plot — loss and accuracy over 3 epochs (a picture: run this cell to use it)"
     assert base64.b64decode(bundle["image/png"]) == pictures[-1]  # the stored picture is the final one
     assert "epoch 3 of 3" in plot.status.value
     assert {"tl-widget", "tl-live-training"} <= set(plot.view._dom_classes)
@@ -324,24 +403,24 @@ def test_live_training_plot_with_the_lessons_trainer():
     training.train(model, PETS, PETS, epochs=2, batch_size=4, quiet=True, callbacks=[plot])
     assert len(plot.history["val_accuracy"]) == 2
     assert "epoch 2 of 2" in plot.status.value
-    assert plot.view.static_text == "Live training plot — loss and accuracy over 2 epochs (interactive in JupyterLab)"
+    assert plot.view.static_text == "Live training plot — loss and accuracy over 2 epochs (a picture: run this cell to use it)"
 
 
 # -- the fixture notebook: stored right, and strict nbval passes -----------------------------------
 
 
-def test_fixture_notebook_is_stored_executed_with_widget_state():
+def test_fixture_notebook_is_stored_executed_with_widget_pictures():
+    """Stored as `make notebooks` stores: each widget as its picture and line, no widget view or state."""
     notebook = json.loads(FIXTURE.read_text())
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
     outputs = [o for c in code for o in c["outputs"]]
     assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"]
-    views = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
-    assert len(views) >= 5
-    assert all("image/png" in o["data"] and "(interactive in JupyterLab)" in "".join(o["data"]["text/plain"])
-               for o in views if "Upload" not in "".join(o["data"]["text/plain"]))
-    state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    assert all(o["data"][WIDGET_VIEW]["model_id"] in state for o in views)
+    assert not [o for o in outputs if WIDGET_VIEW in o.get("data", {})] and "widgets" not in notebook["metadata"]
+    pictures = [o for o in outputs if widgets.PICTURE_CLASS in "".join(o.get("data", {}).get("text/html", ""))]
+    assert len(pictures) >= 5
+    assert all(widgets.PICTURE_NOTE in "".join(o["data"]["text/plain"]) for o in pictures)
+    assert all("image/png" in o["data"] for o in pictures if "upload" not in "".join(o["data"]["text/plain"]).lower())
 
 
 @pytest.mark.slow

@@ -22,8 +22,13 @@ How it stays offline:
   with plain ``<script>`` tags. The notebooks use no LaTeX math or mermaid
   diagrams; a notebook that does gets a warning (it would show the source text).
 - Widgets cannot run without a kernel: each widget output shows the picture
-  and text the helpers store next to it (its view at the default value). For
-  live widgets present in JupyterLab with jupyterlab-rise.
+  the helpers store next to it (its view at the default value) under the
+  line "<what it shows>: live in the notebook; here, its picture." On the
+  slide of a widget, sentences that ask the audience to use it ("Move the
+  slider ...", "Pick another breed ...") are left out. (jupyterlab-rise draws
+  no widgets either: jupyterlab-contrib/rise#119.)
+- Sized for a projector: body text about 28 px on the 1280x800 slide, code
+  20 px, and figures widened to the slide's width.
 - Every written file is scanned for references to ``http(s)://`` resources
   (scripts, style sheets, fonts, images, imports); any found is an error.
   Ordinary links in the text (``<a href="https://...">``) are fine: they load
@@ -63,6 +68,14 @@ REVEAL_FILES = [
     "plugin/notes/notes.js",
 ]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PICTURE_CLASS = "tl-widget-picture"  # helpers.widgets.PICTURE_CLASS
+ON_SLIDES = "live in the notebook; here, its picture."
+ONLY_LIVE = "live in the notebook only."  # a widget without a picture (the photo upload)
+# A sentence that asks the reader to use a widget: it starts with such a verb, or says "you can <verb>".
+USE_A_WIDGET = re.compile(
+    r"^\(?(?:in jupyterlab,? )?(?:you can )?(?:move|drag|slide|pick|choose|select|click|press|page through|upload|browse the)\b",
+    re.I,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import slide_metadata  # noqa: E402  (tools/slide_metadata.py)
@@ -82,8 +95,15 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block html_head_css -%}
 <style type="text/css">
 /* Pictures fit the slide; long slides scroll (see fitLongSlides below). */
-.reveal .jp-OutputArea-output img { max-width: 100%; height: auto; }
+.reveal .jp-OutputArea-output img { display: block; margin: 0 auto; width: 100%; max-width: 1180px; height: auto;
+  max-height: 600px; object-fit: contain; }
 .reveal section.tl-scroll { overflow-y: auto; }
+/* Projector sizes: the slide is 1280x800 and reveal.js scales it to the screen. */
+.reveal .jp-RenderedHTMLCommon, .reveal .jp-RenderedHTMLCommon p, .reveal .jp-RenderedHTMLCommon li { font-size: 28px; line-height: 1.35; }
+.reveal .jp-RenderedHTMLCommon h1 { font-size: 54px; } .reveal .jp-RenderedHTMLCommon h2 { font-size: 44px; }
+.reveal .jp-RenderedHTMLCommon h3 { font-size: 36px; }
+.reveal .jp-InputArea pre, .reveal .jp-OutputArea pre, .reveal .jp-RenderedHTMLCommon code { font-size: 20px; line-height: 1.3; }
+.reveal .tl-widget-picture p { font-size: 22px; color: #555; text-align: center; }
 .reveal .slides h1, .reveal .slides h2, .reveal .slides h3, .reveal .slides h4 { text-transform: none; }
 </style>
 {%- endblock html_head_css -%}
@@ -218,11 +238,67 @@ _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^\s$][^$\n]*?(?<!\s)\$(?!\d)|\\\(|
 _MERMAID = re.compile(r"^```mermaid", re.M)
 
 
+def _widget_label(data: dict) -> str:
+    """What a widget output shows, from its text ("Data browser — breed: tabby"), without the note after it."""
+    text = data.get("text/plain", "")
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return re.sub(r"\s*\([^()]*\)\s*$", "", text).strip() or "An interactive widget"
+
+
+def _picture_of(data: dict) -> dict:
+    """The deck's version of a widget output: its picture, under one line that says the widget is live in the notebook."""
+    label = html.escape(_widget_label(data))
+    picture = data.get("image/png")
+    if picture:
+        picture = "".join(picture) if isinstance(picture, list) else picture
+        body = f'<p><i>{label}:</i> {ON_SLIDES}</p><img src="data:image/png;base64,{picture.strip()}" alt="{label}"/>'
+    else:
+        body = f"<p><i>{label}:</i> {ONLY_LIVE}</p>"
+    line = f"{_widget_label(data)}: {ON_SLIDES if picture else ONLY_LIVE}"
+    return {"text/html": f'<div class="{PICTURE_CLASS}">{body}</div>', "text/plain": line}
+
+
+def is_widget_output(output) -> bool:
+    """A widget's output: its live view, or the picture and line the helpers show where it cannot be live."""
+    data = output.get("data") or {}
+    page = data.get("text/html", "")
+    return WIDGET_VIEW in data or PICTURE_CLASS in ("".join(page) if isinstance(page, list) else page)
+
+
+def slides_of(nb) -> list[list[int]]:
+    """The cells of each slide (slide or subslide), by index; skipped cells and notes belong to none."""
+    groups: list[list[int]] = []
+    for index, cell in enumerate(nb.cells):
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if kind in ("skip", "notes"):
+            continue
+        if kind in ("slide", "subslide") or not groups:
+            groups.append([])
+        groups[-1].append(index)
+    return groups
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
+
+
+def without_widget_use(markdown: str) -> str:
+    """The markdown without the sentences that ask the reader to use a widget (:data:`USE_A_WIDGET`)."""
+    kept_lines = []
+    for line in markdown.split("\n"):
+        parts = _SENTENCE_END.split(line)
+        kept = [part for part in parts if not USE_A_WIDGET.match(part.strip())]
+        if kept or not line.strip():
+            kept_lines.append(" ".join(part for part in kept if part))
+    return "\n".join(kept_lines)
+
+
 def prepare(nb) -> tuple[object, list[str]]:
     """A copy of the notebook ready for the deck, and warnings about it.
 
-    Applies the slide rules, replaces each widget view by the picture and text
-    stored with it, and drops the widget state.
+    Applies the slide rules, replaces each widget output by its picture under
+    the line "...: live in the notebook; here, its picture.", leaves out the
+    sentences asking to use a widget on that widget's slide, and drops the
+    widget state.
     """
     nb = copy.deepcopy(nb)
     warnings = []
@@ -237,12 +313,16 @@ def prepare(nb) -> tuple[object, list[str]]:
                 warnings.append(f"cell {index}: LaTeX math is shown as source text (no MathJax offline)")
             if _MERMAID.search(cell.source):
                 warnings.append(f"cell {index}: mermaid diagrams are shown as source text (no mermaid offline)")
-        for output in cell.get("outputs", []):
-            data = output.get("data")
-            if data and WIDGET_VIEW in data:
-                del data[WIDGET_VIEW]
-                if not any(key.startswith(("image/", "text/")) for key in data):
-                    data["text/plain"] = "(an interactive widget: open the notebook in JupyterLab to use it)"
+    for group in slides_of(nb):
+        cells = [nb.cells[i] for i in group]
+        widget_outputs = [o for c in cells for o in c.get("outputs", []) if is_widget_output(o)]
+        if not widget_outputs:
+            continue
+        for output in widget_outputs:
+            output["data"] = _picture_of(output["data"])
+        for cell in cells:
+            if cell.cell_type == "markdown":
+                cell.source = without_widget_use(cell.source)
     return nb, warnings
 
 

@@ -8,23 +8,28 @@ In the notebooks of the series each exercise's solution is a code cell tagged
 ``# END SOLUTION``, with a ``# HINT: ...`` line. In the student copy that code
 becomes a stub::
 
-    # Try it 1: your code here (replace these lines).
-    # HINT: def always_dog(picture): return "dog" ...
+    # Try it 1: your answer goes here, in place of these lines.
+    # HINT: the share of dogs among the test pictures; compare it with
+    #       the coin's 50 %
     lazy_accuracy = None  # your answer
-    raise NotImplementedError('Try it 1: def always_dog(picture): return "dog" ...')
+    print("Try it 1: not answered yet. Write your answer in this cell, then run it again.")
 
 - The stub keeps defined the names the rest of the notebook reads (here
   ``lazy_accuracy``), as ``None``, so the check cell after it prints "Not
-  answered yet" instead of failing (``helpers.exercises.check``).
-- The cell is tagged ``raises-exception`` (and ``exercise`` instead of
-  ``solution``): nbval and nbconvert accept its error, and JupyterLab's "Run
-  All" runs on past it (JupyterLab 4 sends such cells with
-  ``stop_on_error=False``), so one open exercise does not block the rest.
+  answered yet" instead of failing (``helpers.exercises.check``), and the rest
+  of the notebook runs. The hint is wrapped to lines of at most
+  :data:`HINT_WIDTH` characters.
+- The cell is tagged ``exercise`` instead of ``solution``.
 - Student copies are stored **without outputs** (every output and execution
   count cleared, no widget state): the student produces them by running the
   notebook, and the solutions' results are not given away. The notebooks of the
   series, with their outputs, are the solution copies.
-- A first cell says that this is the student copy and where the solutions are.
+- What is meant for the teacher or the project's maintainers is left out: the
+  instructor's notes (markdown cells starting with ``**Instructor:**``),
+  paragraphs that give project commands such as ``make student`` (``make lab``,
+  which a student may need, stays), and links to the full notebooks (the link
+  text stays).
+- A first cell says that this is the student's copy and how the exercises work.
 
 Nothing a student made is lost. ``notebooks/student/.make_student.json``
 records the SHA-256 of every copy this script wrote (commit it with the
@@ -51,6 +56,7 @@ import hashlib
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -63,12 +69,16 @@ RECORD_NAME = ".make_student.json"  # in the student folder: SHA-256 of each cop
 BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
 HEADER_ID = "student-copy"
 HEADER = """\
-> ✏️ **Student copy.** Each "Try it" exercise cell stops with `NotImplementedError` until you replace its stub \
-with your answer: the comment in the cell says what to compute, and the cell below it checks your answer \
-("Not answered yet" until then). The cells are tagged `raises-exception`, so in JupyterLab "Run All" carries on past them.
->
-> The solutions, and every output, are in the full notebook [{name}](../{name}). \
-This copy is made from it by `make student`: to change it, edit that notebook and run `make student` again."""
+> **Your copy of this notebook.** Run the cells from the top. In each "Try it" exercise cell, write your own code \
+in place of the placeholder lines and run the cell again; the cell after it checks your answer and says \
+"Not answered yet" until then. The rest of the notebook runs either way."""
+STUB_MARK = "  # your answer"  # ends the line of a stub that the student replaces
+HINT_WIDTH = 88  # characters per line of a hint in a stub, the comment sign included
+INSTRUCTOR = "**Instructor:**"
+# Project commands for maintainers, not students (a paragraph naming one is left out; `make lab` stays).
+MAINTAINER_COMMAND = re.compile(r"\bmake (?:student|notebooks|slides|bench|test|test-unit|test-notebooks|clean|distclean)\b")
+# A link to a full notebook from a student copy: ../NAME.ipynb (the copy's own folder holds the other copies).
+SOLUTION_LINK = re.compile(r"\[([^\]]*)\]\(\.\./[^)\s]*\.ipynb\)")
 
 
 class SolutionFormatError(ValueError):
@@ -148,9 +158,10 @@ def stub_solution(source: str, label: str = "Exercise", keep: list[str] | None =
     """The student version of a solution cell's source.
 
     Everything between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes: a
-    comment, the ``# HINT:`` line, ``name = None  # your answer`` for each name
-    in ``keep`` (default: the last name the solution binds) and ``raise
-    NotImplementedError("<label>: <hint>")``. Code outside the markers stays.
+    comment, the ``# HINT:`` line (wrapped to :data:`HINT_WIDTH` characters),
+    ``name = None  # your answer`` for each name in ``keep`` (default: the last
+    name the solution binds) and a line that prints "<label>: not answered
+    yet". Code outside the markers stays.
     """
     lines = source.splitlines()
     begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
@@ -161,16 +172,16 @@ def stub_solution(source: str, label: str = "Exercise", keep: list[str] | None =
     indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
     block = lines[begin + 1 : end]
     hints = [line.strip()[len(HINT):].strip() for line in block if line.strip().startswith(HINT)]
-    hint = hints[0] if hints else "write your answer here"
     code = "\n".join(line for line in block if not line.strip().startswith(HINT))
     if keep is None:
         assigned = _assigned_names(_dedent(code, indent))
         keep = assigned[-1:]
-    stub = [f"{indent}# {label}: your code here (replace these lines)."]
+    stub = [f"{indent}# {label}: your answer goes here, in place of these lines."]
     if hints:
-        stub.append(f"{indent}{HINT} {hint}")
-    stub += [f"{indent}{name} = None  # your answer" for name in keep]
-    stub.append(f"{indent}raise NotImplementedError({f'{label}: {hint}'!r})")
+        stub += textwrap.wrap(hints[0], width=HINT_WIDTH - len(indent), initial_indent=f"{indent}{HINT} ",
+                              subsequent_indent=f"{indent}#{' ' * len(HINT)}", break_long_words=False, break_on_hyphens=False)
+    stub += [f"{indent}{name} = None{STUB_MARK}" for name in keep]
+    stub.append(f"{indent}print({f'{label}: not answered yet. Write your answer in this cell, then run it again.'!r})")
     return "\n".join(lines[:begin] + stub + lines[end + 1 :])
 
 
@@ -204,11 +215,25 @@ def _label(cells, index: int) -> str:
 # -- whole notebooks --------------------------------------------------------------------------
 
 
+def for_students(markdown: str) -> str:
+    """A markdown cell's text without maintainer commands and with links to the full notebooks made plain text.
+
+    Paragraphs (blocks between blank lines) that name a project command such
+    as ``make student`` are left out; ``[text](../NAME.ipynb)`` becomes ``text``.
+    """
+    paragraphs = re.split(r"\n\s*\n", markdown)
+    kept = [p for p in paragraphs if not MAINTAINER_COMMAND.search(p)]
+    return SOLUTION_LINK.sub(r"\1", "\n\n".join(kept))
+
+
 def student_copy(nb, name: str):
     """The student copy of a notebook (a new object; ``name`` is the source notebook's file name)."""
     nb = copy.deepcopy(nb)
-    cells = nb.cells
+    cells = [c for c in nb.cells if not (c.cell_type == "markdown" and c.source.lstrip().startswith(INSTRUCTOR))]
     for index, cell in enumerate(cells):
+        if cell.cell_type == "markdown":
+            cell.source = for_students(cell.source)
+            continue
         if cell.cell_type != "code":
             continue
         cell.outputs = []
@@ -224,12 +249,13 @@ def student_copy(nb, name: str):
                 cell.source = stub_solution(cell.source, _label(cells, index), keep or None)
             except SolutionFormatError as error:
                 raise SolutionFormatError(f"{name}, cell {index}: {error}") from None
-            tags = [t for t in tags if t != "solution"]
-            tags += [t for t in ("exercise", "raises-exception") if t not in tags]
+            tags = [t for t in tags if t not in ("solution", "raises-exception")]
+            tags += [t for t in ("exercise",) if t not in tags]
             cell.metadata["tags"] = tags
+    cells = [c for c in cells if c.cell_type != "markdown" or c.source.strip()]
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("numeric_fingerprint", None)  # no outputs, so no machine they were computed on
-    header = nbformat.v4.new_markdown_cell(HEADER.format(name=name))
+    header = nbformat.v4.new_markdown_cell(HEADER)
     header["id"] = HEADER_ID
     header.metadata["tags"] = ["student-copy"]
     header.metadata["slideshow"] = {"slide_type": "skip"}
@@ -289,7 +315,7 @@ def _looks_generated(path: Path) -> bool:
             continue
         if cell.outputs or cell.execution_count is not None:
             return False
-        if "exercise" in _tags(cell) and "raise NotImplementedError(" not in cell.source:
+        if "exercise" in _tags(cell) and STUB_MARK not in cell.source:
             return False
     return True
 

@@ -6,10 +6,13 @@
 
 Each notebook runs in its own kernel of this Python environment, in the
 notebook's folder, and is saved in place with execution counts 1..n, no timing
-metadata, its cell tags, the widget state (so widgets still show in
-JupyterLab) and this machine's numeric fingerprint (``tools/fingerprint.py``:
-the outputs are exact on machines that share it). A notebook that fails is not
-overwritten; the command stops and exits with status 1.
+metadata, its cell tags and this machine's numeric fingerprint (``tools/fingerprint.py``:
+the outputs are exact on machines that share it). Widgets are stored as their
+pictures, each with the line "run this cell to use it", and without widget
+state (``helpers.lab.keep_readable_widgets``, which JupyterLab also applies when
+it saves): a widget from a stored run could not be used, and JupyterLab would
+show it as "Error displaying widget" once the notebook is trusted. A notebook
+that fails is not overwritten; the command stops and exits with status 1.
 
 ``run_notebook(path)`` (returns the wall seconds) and ``measure_notebook(path)``
 (returns a :class:`RunResult` with the seconds and the kernel's peak memory)
@@ -42,6 +45,9 @@ from traitlets import default  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/fingerprint.py, also when imported from the tests
 from fingerprint import METADATA_KEY, fingerprint  # noqa: E402
+
+sys.path.insert(0, str(ROOT))  # helpers/, also when the project is not installed
+from helpers.lab import keep_readable_widgets  # noqa: E402
 
 CELL_TIMEOUT = 900  # seconds for one cell; a notebook is meant to take at most 90 s in all
 STARTUP_TIMEOUT = 120
@@ -124,7 +130,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> tuple[nbformat.NotebookNode
         timeout=CELL_TIMEOUT,
         startup_timeout=STARTUP_TIMEOUT,
         record_timing=False,
-        store_widget_state=True,
+        store_widget_state=False,  # stored widgets are pictures (keep_readable_widgets below)
         allow_errors=False,  # only cells tagged raises-exception may raise
         resources={"metadata": {"path": str(cwd)}},
     )
@@ -153,6 +159,7 @@ def measure_notebook(path, save: bool = True) -> RunResult:
     nb, result = execute(nb, path.parent)
     result.path = path
     if save:
+        keep_readable_widgets(nb)
         nb.metadata[METADATA_KEY] = fingerprint()  # which machine's numbers these outputs are
         nbformat.validate(nb)
         tmp = path.with_suffix(".ipynb.tmp")

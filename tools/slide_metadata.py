@@ -20,7 +20,9 @@ The rules, first match wins:
 - code that draws (``plots.``, ``widgets.``, ``plt.``, ``display(`` ...): **subslide**,
   or **fragment** when the markdown just before it introduces it (that
   markdown then starts the subslide) or is the heading of its slide;
-- any other code or markdown: **fragment** (appears on the next click).
+- any other code or markdown: **fragment** (appears on the next click);
+- last, a slide that would hold only markdown of one sentence (headings not
+  counted) joins the slide before it, as a fragment: no one-sentence slides.
 
 The notebook also gets ``metadata.rise = {"scroll": true, "theme": "white"}``
 for jupyterlab-rise: long slides scroll, and the theme's fonts come with RISE
@@ -116,10 +118,35 @@ def expected_types(nb) -> list[str | None]:
                 types[i] = "subslide"
         else:
             types[i] = "fragment"
+    _join_one_sentence_slides(cells, types)
     for i, cell in enumerate(cells):
         if MANUAL_TAG in _tags(cell):
             types[i] = None
     return types
+
+
+_HEADING = re.compile(r"(?m)^#{1,6} .*$")
+_SENTENCE = re.compile(r"[.!?:]\**(?:\s|$)|\n\s*[-*] ")
+
+
+def sentences(markdown: str) -> int:
+    """How many sentences (or list items) a markdown text holds, headings not counted."""
+    text = _HEADING.sub("", markdown).strip()
+    if not text:
+        return 0
+    return max(1, len([part for part in _SENTENCE.split(text) if part.strip()]))
+
+
+def _join_one_sentence_slides(cells, types) -> None:
+    """A slide of markdown only, one sentence or less, becomes a fragment of the slide before it."""
+    starts = [i for i, t in enumerate(types) if t in ("slide", "subslide")]
+    for k, start in enumerate(starts):
+        if k == 0:
+            continue  # the first slide has nothing before it
+        end = starts[k + 1] if k + 1 < len(starts) else len(cells)
+        shown = [i for i in range(start, end) if types[i] not in ("skip", "notes")]
+        if all(cells[i].cell_type == "markdown" for i in shown) and sum(sentences(cells[i].source) for i in shown) <= 1:
+            types[start] = "fragment"
 
 
 def _current(cell) -> str | None:
