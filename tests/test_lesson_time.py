@@ -46,7 +46,7 @@ def sections(notebook: Path):
 
 def stated_total(notebook: Path) -> int:
     title = "".join(json.loads(notebook.read_text())["cells"][0]["source"])
-    match = re.search(r"In class: about (\d+) minutes", title)
+    match = re.search(r"[Ii]n class:\**\s*about (\d+) minutes", title)
     assert match, f"{notebook.name}: the title cell must say 'In class: about N minutes'"
     return int(match.group(1))
 
