@@ -31,7 +31,7 @@ class WeightsNotAvailable(Exception):
     """The ImageNet weights are neither in the Keras cache nor downloadable now.
 
     ``str(error)`` says why and how to get them; a notebook can ``print(error)``.
-    Introduced in notebook 07.
+    Used by ``backbone``.
     """
 
 
@@ -43,7 +43,7 @@ def weights_name(alpha: float = DEFAULT_ALPHA, image_size: int = DEFAULT_SIZE) -
 def weights_path(alpha: float = DEFAULT_ALPHA, image_size: int = DEFAULT_SIZE) -> Path:
     """Where the weights file sits in the Keras cache (``$KERAS_HOME/models`` or ``~/.keras/models``).
 
-    Introduced in notebook 07.
+    Used by ``backbone``, ``sources``.
     """
     home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
     return home / "models" / weights_name(alpha, image_size)
@@ -81,7 +81,7 @@ def make_backbone(image_size: int = DEFAULT_SIZE, alpha: float = DEFAULT_ALPHA, 
     Takes images scaled to -1..1 (see :func:`make_transfer_model`, which does
     that) and gives a grid of features per image. Uses the Keras cache; if the
     file is missing it is downloaded when ``allow_download``. Raises
-    :class:`WeightsNotAvailable` when that fails. Introduced in notebook 07.
+    :class:`WeightsNotAvailable` when that fails. Used by ``backbone``.
     """
     _check(image_size, alpha, weights)
     path = None
@@ -126,7 +126,7 @@ def try_backbone(image_size: int = DEFAULT_SIZE, alpha: float = DEFAULT_ALPHA, a
     For notebooks: ``base, why = backbone.try_backbone(96)``; if ``base`` is
     None, print ``why`` and carry on with our own model. The first line of
     ``why`` is the same on every computer; the lines after it give details.
-    Introduced in notebook 07.
+    Used by ``backbone``, ``recipes``.
     """
     try:
         return make_backbone(image_size, alpha, "imagenet", allow_download, timeout), ""
@@ -142,7 +142,7 @@ def make_transfer_model(backbone, num_classes: int = 2, name: str = "imagenet_tr
     copy, freeze and grow it. ``rescale`` maps 0..255 to -1..1, as MobileNetV2
     expects. The backbone is frozen (``trainable = False``) and always runs in
     inference mode, so its batch statistics stay as ImageNet taught them even
-    when it is unfrozen later for fine-tuning. Introduced in notebook 07.
+    when it is unfrozen later for fine-tuning. Used by ``backbone``, ``recipes``.
     """
     import keras
 

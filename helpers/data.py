@@ -40,7 +40,7 @@ class PetImages:
     ``images`` is a ``uint8`` array of shape ``(n, height, width, 3)`` (pixel
     values 0..255; anything else is refused with a message);
     ``classes`` and ``breeds`` are string arrays of length ``n``.
-    Introduced in notebook 01.
+    Used by ``data``, ``evaluation``, ``folder``, ``lesson``, ``oxford``, ``plots``, ``recipes``, ``sharing``, ``sources``, ``training``, ``widgets``.
     """
 
     images: np.ndarray
@@ -218,7 +218,7 @@ def split_of(digest: str, seed: int = 0, fractions=(0.7, 0.15, 0.15)) -> str:
     photos never moves it, renaming or moving it between folders neither,
     and two copies of one photo always land in the same split.
     Used for real photos; toy pets are drawn separately for each split
-    (see :func:`toy_pets`). Introduced in notebook 02.
+    (see :func:`toy_pets`). Used by ``sources``.
     """
     fractions = np.asarray(fractions, dtype=float)
     if fractions.shape != (3,) or np.any(fractions < 0) or not np.isclose(fractions.sum(), 1.0):
@@ -230,7 +230,7 @@ def split_of(digest: str, seed: int = 0, fractions=(0.7, 0.15, 0.15)) -> str:
 
 
 def sha256_of(path) -> str:
-    """The SHA-256 fingerprint of a file, as 64 hex characters. Introduced in notebook 02 (07 shows it)."""
+    """The SHA-256 fingerprint of a file, as 64 hex characters. Used by ``data``, ``models``, ``oxford``, ``sharing``."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -256,7 +256,7 @@ def toy_pets(
     The splits are drawn from different random streams, so a training image
     never appears in the test set. The same arguments always give the same
     pixels; the result is cached under ``data/toy/`` so a notebook does not
-    draw it again. Introduced in notebook 01.
+    draw it again. Used by ``data``, ``sources``, ``tools/contact_sheet.py``.
     """
     breeds = list(toypets.BREEDS) if breeds is None else ([breeds] if isinstance(breeds, str) else list(breeds))
     _check_known("breed", breeds, set(toypets.BREEDS))
@@ -291,6 +291,8 @@ def read_cache(path: Path, source: str):
 
     ``None`` when the file is missing or cannot be read (a broken cache file
     is simply made again). Used by the toy, folder and Oxford loaders.
+
+    Used by ``data``, ``folder``, ``oxford``.
     """
     if not Path(path).exists():
         return None
@@ -314,6 +316,8 @@ def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compre
     then renamed, so an interrupted run never leaves a half-written cache and
     two runs writing the same cache at once do not get in each other's way.
     The cache only saves time: when it cannot be written (a read-only course
+
+    Used by ``data``, ``folder``, ``oxford``.
     folder, a full disk) one line says so and the lesson goes on without it.
     Returns True when the cache was written.
     """

@@ -54,6 +54,8 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Exercise:
+    """One Try it: its notebook, the task in one sentence, a hint in words, and its checker. Used by ``exercises``."""
+
     notebook: str
     task: str  # what to do, in one sentence (shown while unanswered)
     hint: str

@@ -47,7 +47,7 @@ def _words(folder_name: str) -> list[str]:
 def class_name(folder_name: str) -> str | None:
     """The class a folder name stands for (``"Cats"`` -> ``"cat"``), or None if it is not cat, dog or rabbit.
 
-    Introduced in notebook 02.
+    Used by ``folder``.
     """
     name = "_".join(_words(folder_name))
     for animal in CLASSES:
@@ -60,7 +60,7 @@ def breed_name(folder_name: str) -> str:
     """A breed folder's name as a breed: lower case, ``_`` between words, no class word, no plural.
 
     ``"Persian"``, ``"persian cats"`` and ``"Persians"`` all give ``"persian"``;
-    ``"Great Pyrenees"`` gives ``"great_pyrenees"``. Introduced in notebook 02.
+    ``"Great Pyrenees"`` gives ``"great_pyrenees"``. Used by ``folder``, ``sources``.
     """
     words = _words(folder_name)
     kept = [w for w in words if class_name(w) is None] or words
@@ -88,7 +88,7 @@ def _pictures(folder: Path, deep: bool) -> list[Path]:
 def resolve_dir(data_dir=None) -> Path:
     """The photo folder as an absolute path; a relative path may also be relative to the project folder.
 
-    Introduced in notebook 02.
+    Used by ``folder``.
     """
     if data_dir is None:
         return DEFAULT_DIR
@@ -105,7 +105,7 @@ class Scan:
     ``photos`` are ``(path, class, breed)``; ``unknown`` the folders that are
     not a class; ``outside`` files lying outside any class folder;
     ``empty`` class or breed folders without a single file.
-    Introduced in notebook 02.
+    Used by ``folder``.
     """
 
     root: Path
@@ -123,7 +123,7 @@ def scan(data_dir=None, loose_class: str | None = None) -> Scan:
     With ``loose_class`` (``"rabbit"`` for ``RABBIT_DIR``) photos lying
     directly in the folder belong to that class. Raises ValueError only when
     the folder does not exist; everything else is reported in the result.
-    Introduced in notebook 02.
+    Used by ``folder``, ``sources``.
     """
     root = resolve_dir(data_dir)
     if not root.is_dir():
@@ -166,7 +166,7 @@ def read_photos(found: Scan, image_size: int = 96, cache: bool = True, cache_dir
     ``names`` its path inside the folder. Unreadable files are skipped and
     listed in the report. Decoded arrays are cached (``data/folder-cache/``)
     and made again whenever a file is added, removed or changed.
-    Introduced in notebook 02.
+    Used by ``oxford``, ``sources``.
     """
     image_size = imgs.check_image_size(image_size)
     root = found.root
@@ -209,7 +209,7 @@ def write_toy_folder(target, breeds=None, n_per_breed: int = 30, image_size: int
     (the tests use it too). ``formats`` are used in turn (``("jpg", "png")``);
     ``folder_names`` may rename breed folders (``{"persian": "Persian"}``).
     ``target`` must not exist yet or be empty: nothing already there is
-    overwritten. Returns ``target``. Introduced in notebook 02.
+    overwritten. Returns ``target``. Used by ``tools/toy_photo_folder.py`` (and the tests).
     """
     from PIL import Image
 

@@ -36,7 +36,7 @@ class UnreadableImage(ValueError):
 
     ``reason`` is :data:`NOT_A_PICTURE`, :data:`CANNOT_DECODE` or
     :data:`TOO_MANY_PIXELS`; the message
-    says the same in words. Introduced in notebook 07.
+    says the same in words. Used by ``images``, ``folder``, ``oxford``.
     """
 
     def __init__(self, message: str, reason: str = CANNOT_DECODE):
@@ -45,7 +45,7 @@ class UnreadableImage(ValueError):
 
 
 def check_image_size(image_size) -> int:
-    """``image_size`` as an int, or a friendly ValueError. Introduced in notebook 07."""
+    """``image_size`` as an int, or a friendly ValueError. Used by ``images``, ``folder``, ``oxford``."""
     if isinstance(image_size, bool) or not isinstance(image_size, (int, np.integer)) or not MIN_SIZE <= image_size <= MAX_SIZE:
         raise ValueError(
             f"image_size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE} (e.g. 96); got {image_size!r}."
@@ -59,7 +59,7 @@ def to_rgb(img: Image.Image) -> Image.Image:
     Handles grey (``L``, ``1``), palette (``P``), transparency (``RGBA``, ``LA``,
     ``PA``), ``CMYK``, ``YCbCr`` and 16/32-bit or floating-point grey (``I;16``,
     ``I``, ``F``), which are scaled down to 0..255 rather than clipped.
-    Introduced in notebook 07.
+    Used by ``images``.
     """
     if img.mode == "RGB":
         return img
@@ -84,7 +84,7 @@ def to_rgb(img: Image.Image) -> Image.Image:
 def fit_square(img: Image.Image, image_size: int) -> np.ndarray:
     """The centre square of an RGB image, resized to ``image_size``, as a uint8 array.
 
-    Cropping (not squashing) keeps the animal's proportions. Introduced in notebook 07.
+    Cropping (not squashing) keeps the animal's proportions. Used by ``images``.
     """
     width, height = img.size
     side = min(width, height)
@@ -158,7 +158,7 @@ def _open(source, image_size: int) -> np.ndarray:
 def image_format(path) -> str | None:
     """The format a file's content has (e.g. ``"JPEG"``, ``"PNG"``), or None if it is no picture.
 
-    Only the file's first bytes are read. Introduced in notebook 07.
+    Only the file's first bytes are read. Used by ``oxford``.
     """
     try:
         with warnings.catch_warnings():
@@ -173,7 +173,7 @@ def read_image(path, image_size: int = 96) -> np.ndarray:
     """One picture file as a ``(image_size, image_size, 3)`` uint8 RGB array.
 
     Raises :class:`UnreadableImage` (a ValueError) for files that are not
-    pictures or cannot be decoded. Introduced in notebook 07.
+    pictures or cannot be decoded. Used by ``images``, ``data``, ``folder``, ``oxford``.
     """
     image_size = check_image_size(image_size)
     return _open(Path(path), image_size)
@@ -184,7 +184,7 @@ def read_image_bytes(data: bytes, image_size: int = 96) -> np.ndarray:
 
     For the upload widget: ``read_image_bytes(upload.value[0].content.tobytes())``.
     Raises ValueError with a message for the user when the upload is empty,
-    larger than 20 MB, over 30 megapixels, or not a picture. Introduced in notebook 07.
+    larger than 20 MB, over 30 megapixels, or not a picture. Used by ``images``, ``widgets``.
     """
     image_size = check_image_size(image_size)
     if isinstance(data, memoryview):
@@ -211,7 +211,7 @@ class SkipReport:
 
     ``str(report)`` is a one-line summary such as
     ``"read 118 of 120 files; skipped 2: 1 unreadable, 1 not JPEG"``.
-    Introduced in notebook 07.
+    Used by ``images``, ``folder``, ``oxford``, ``sources``.
     """
 
     def __init__(self, where: str = "", read: int = 0, reasons: dict[str, list[str]] | None = None):

@@ -41,7 +41,7 @@ def keep_readable_widgets(notebook: dict) -> int:
     "Save Widget State Automatically" is on. Every other view is removed from
     its output, which keeps the picture and text shown beside it (an output
     with nothing else gets :data:`NO_PICTURE`). Widget state that no output
-    shows any more is removed too.
+    shows any more is removed too. Used by ``lab`` and ``tools/run_notebooks.py``.
     """
     metadata = notebook.get("metadata") or {}
     state = ((metadata.get("widgets") or {}).get(WIDGET_STATE) or {}).get("state") or {}
@@ -65,13 +65,16 @@ def keep_readable_widgets(notebook: dict) -> int:
 
 
 def pre_save_hook(model, **_):
-    """The server's hook before it writes a file: :func:`keep_readable_widgets` on notebooks."""
+    """The server's hook before it writes a file: :func:`keep_readable_widgets` on notebooks. Used by ``lab``."""
     if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
         keep_readable_widgets(model["content"])
 
 
 def raise_upload_limit(settings: dict) -> int:
-    """Set the websocket message limit in the server's ``settings`` to at least :data:`UPLOAD_MESSAGE_LIMIT`; returns it."""
+    """Set the websocket message limit in the server's ``settings`` to at least :data:`UPLOAD_MESSAGE_LIMIT`; returns it.
+
+    Used by ``lab``.
+    """
     current = settings.get("websocket_max_message_size") or TORNADO_DEFAULT_LIMIT
     settings["websocket_max_message_size"] = max(int(current), UPLOAD_MESSAGE_LIMIT)
     return settings["websocket_max_message_size"]
@@ -98,7 +101,7 @@ def enable(prefix: str | None = None) -> str:
 
     Jupyter reads ``<prefix>/etc/jupyter/jupyter_server_config.d/*.json`` at
     start-up, so every JupyterLab started from this environment (``make
-    lab``, the conda environment, Binder) loads the extension.
+    lab``, the conda environment, Binder) loads the extension. Used by ``make install`` (``python -m helpers.lab``).
     """
     import shutil
     import sys

@@ -53,7 +53,7 @@ def make_cnn(num_classes: int = 2, image_size: int = DEFAULT_SIZE, name: str = "
     last block's filters, how strongly it fired anywhere in the picture; the
     ``head`` turns those numbers into class probabilities (softmax).
     ``seed`` fixes the random starting values. Notebook 02 builds exactly this network by hand,
-    layer by layer (``tests/test_notebook_keras.py`` proves they are the same); introduced in notebook 04.
+    layer by layer (``tests/test_notebook_keras.py`` proves they are the same). Introduced in notebook 04.
     """
     keras = _import_keras()
     from keras import layers
@@ -104,7 +104,7 @@ def set_base_trainable(model, trainable: bool) -> None:
     """Freeze (``False``) or unfreeze (``True``) every layer except the ``head``.
 
     A frozen layer keeps its parameters during training. Notebook 05 writes this loop out
-    (``layer.trainable = False``); introduced in notebook 06.
+    (``layer.trainable = False``). Introduced in notebook 06.
     """
     _head(model)
     for layer in model.layers:

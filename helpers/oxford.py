@@ -54,7 +54,7 @@ MIRRORS = (
 
 @dataclass(frozen=True)
 class Archive:
-    """What a correct download looks like: its exact size in bytes and its SHA-256. Introduced in notebook 07."""
+    """What a correct download looks like: its exact size in bytes and its SHA-256. Used by ``oxford``."""
 
     bytes: int
     sha256: str
@@ -74,7 +74,7 @@ class DataNotAvailable(Exception):
     """The photos are not here and could not be fetched or checked.
 
     ``str(error)`` says what happened and how to get the files; a notebook can
-    simply ``print(error)``. Introduced in notebook 07.
+    simply ``print(error)``. Used by ``oxford``.
     """
 
 
@@ -82,7 +82,7 @@ class DataNotAvailable(Exception):
 
 
 def check_file(path, expected: Archive) -> str | None:
-    """None if the file has exactly the expected size and SHA-256, else what is wrong with it. Introduced in notebook 07."""
+    """None if the file has exactly the expected size and SHA-256, else what is wrong with it. Used by ``oxford``."""
     path = Path(path)
     size = path.stat().st_size
     if size != expected.bytes:
@@ -158,7 +158,7 @@ def download_file(urls, target, expected: Archive, timeout: float = 30, progress
     The data goes into ``TARGET.part`` and only a complete, verified file is
     renamed to ``target``; anything else is deleted. Raises
     :class:`DataNotAvailable` listing what went wrong with each URL.
-    Introduced in notebook 07.
+    Used by ``oxford``.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -180,7 +180,7 @@ def download_file(urls, target, expected: Archive, timeout: float = 30, progress
 
 
 def how_to_get(root=None, mirrors=MIRRORS, archives=None) -> str:
-    """Instructions for getting the archives by hand (the text error messages end with). Introduced in notebook 07."""
+    """Instructions for getting the archives by hand (the text error messages end with). Used by ``oxford``, ``sources``."""
     root = Path(root or ROOT)
     archives = archives or ARCHIVES
     lines = [
@@ -198,7 +198,7 @@ def how_to_get(root=None, mirrors=MIRRORS, archives=None) -> str:
 def has_tree(root=None) -> bool:
     """True when ``root`` holds an unpacked Oxford-IIIT Pet tree: ``images/`` and the three annotation lists.
 
-    Introduced in notebook 07.
+    Used by ``oxford``, ``lesson``, ``sources``.
     """
     root = Path(root or ROOT)
     return (root / "images").is_dir() and all((root / "annotations" / name).is_file() for name in LISTS)
@@ -327,7 +327,7 @@ def download(root=None, mirrors=MIRRORS, archives=None, timeout: float = 30, pro
 def breed_of(name: str) -> str:
     """The breed in an image name: ``"Persian_12"`` -> ``"persian"``, ``"great_pyrenees_3"`` -> ``"great_pyrenees"``.
 
-    Introduced in notebook 07.
+    Used by ``oxford``.
     """
     return re.sub(r"_\d+$", "", Path(name).stem).lower()
 
@@ -336,7 +336,7 @@ def read_list(path) -> list[tuple[str, str, str]]:
     """``(image name, class, breed)`` for each line of an annotation file such as ``trainval.txt``.
 
     Lines read ``NAME CLASS-ID SPECIES BREED-ID``; lines starting with ``#`` are comments.
-    Introduced in notebook 07.
+    Used by ``oxford``.
     """
     rows = []
     for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
@@ -362,7 +362,7 @@ def check_archives(root=None, archives=None) -> list[str]:
     Each archive found is checked for its exact size and SHA-256. Computing
     the SHA-256 of 800 MB takes a few seconds, so a file that passed is
     remembered (by its size and change time) and not hashed again.
-    Introduced in notebook 07.
+    Used by ``oxford``, ``sources``.
     """
     root = Path(root or ROOT)
     archives = archives or ARCHIVES
@@ -402,7 +402,7 @@ def breeds(root=None) -> dict[str, str]:
 
 @dataclass
 class Tree:
-    """An unpacked tree, read from its own annotation files. Introduced in notebook 07.
+    """An unpacked tree, read from its own annotation files. Used by ``oxford``.
 
     ``rows`` are ``(image name, class, breed, part)`` with part ``"trainval"``
     or ``"test"`` (the dataset's own division); ``problems`` says, in words,
@@ -421,7 +421,7 @@ def read_tree(root=None) -> Tree:
     are named and left out); ``trainval.txt`` and ``test.txt`` together hold
     exactly the names in ``list.txt``, none in both; the species fits the
     name (cats have capitalised names, dogs lower-case ones) and each breed
-    has one species. Introduced in notebook 07.
+    has one species. Used by ``oxford``, ``sources``.
     """
     root = Path(root or ROOT)
     listed = read_list(root / "annotations" / "list.txt")
@@ -475,7 +475,7 @@ def read_photos(tree: Tree, image_size: int = 96, cache: bool = True):
     ``digests`` are the SHA-256 of each photo file, ``names`` its image name,
     ``parts`` ``"trainval"`` or ``"test"``. Files that are not JPEG or cannot
     be decoded are skipped and counted. Decoded arrays are cached in
-    ``data/oxford-cache/``. Introduced in notebook 07.
+    ``data/oxford-cache/``. Used by ``folder``, ``sources``.
     """
     image_size = imgs.check_image_size(image_size)
     listing = [(n, (tree.root / "images" / f"{n}.jpg").stat().st_size, (tree.root / "images" / f"{n}.jpg").stat().st_mtime_ns)

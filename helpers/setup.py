@@ -35,7 +35,7 @@ def _silence_stderr():
 
 
 def check_seed(seed, name: str = "SEED") -> int:
-    """``seed`` as an int from 0 to 2**32 - 1, or a ValueError naming the parameter. Introduced in notebook 01."""
+    """``seed`` as an int from 0 to 2**32 - 1, or a ValueError naming the parameter. Used by ``setup``, ``lesson``."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(
             f"{name} must be a whole number from 0 to 4294967295, e.g. {name} = 0; got {seed!r}. "
@@ -49,7 +49,7 @@ def check_quick(quick, name: str = "QUICK") -> bool:
 
     Anything else is a ValueError naming the parameter: a stray text such as
     ``"false"`` must never count as true and switch the lesson's claims off.
-    Introduced in notebook 01.
+    Used by ``lesson``.
     """
     if isinstance(quick, (bool, np.bool_)):
         return bool(quick)
@@ -69,7 +69,7 @@ def setup_tensorflow(seed: int = 0):
     - fixes the number of threads (results depend on it);
     - seeds Python, NumPy and TensorFlow, and asks TensorFlow for deterministic ops.
 
-    Returns the ``keras`` module. Introduced in notebook 01.
+    Returns the ``keras`` module. Used by ``setup``, ``models``, ``sharing``, ``training``, ``tools/bench.py``, ``tools/fingerprint.py``.
     """
     seed = check_seed(seed, "seed")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 3: only fatal C++ messages; Python errors still show
@@ -95,7 +95,7 @@ def check_versions() -> list[str]:
     """Friendly check that the packages this series needs are installed and new enough.
 
     Returns a list of problems (empty when all is well); the notebooks print it
-    instead of failing with an import traceback. Introduced in notebook 01.
+    instead of failing with an import traceback. Used by ``setup``.
     """
     from importlib import metadata
 

@@ -59,6 +59,10 @@ def photo_image_size() -> int:
     build on it when it is there); our own small network learns as well from
     64 pixels and trains twice as fast. ``PETS_PHOTO_SIZE`` overrides both
     (the tests use small pictures to run in seconds).
+
+    Used by ``sources``.
+
+    Used by ``sources``.
     """
     from . import backbone
 
@@ -73,7 +77,7 @@ class Problem:
 
     ``stops`` names what it makes impossible: ``"everything"``, ``"new_breed"``
     (the notebooks about a breed the first model never saw) or ``"rabbits"``;
-    empty when the notebooks can still run. Introduced in notebook 02.
+    empty when the notebooks can still run. Used by ``sources`` (the layout report).
     """
 
     text: str
@@ -81,7 +85,7 @@ class Problem:
 
 
 class ToySource:
-    """The built-in toy pets: drawn by a program, the same on every computer. Introduced in notebook 01."""
+    """The built-in toy pets: drawn by a program, the same on every computer. Used by ``sources.choose``."""
 
     kind = "toy"
 
@@ -132,7 +136,7 @@ class _Part:
 class PhotoSource:
     """Real photos from a folder or an Oxford tree (and rabbits from RABBIT_DIR), split and checked.
 
-    Build it with :func:`choose`. Introduced in notebook 02.
+    Build it with :func:`choose`. Used by ``sources.choose``.
     """
 
     def __init__(self, kind: str, parts: list, seed: int, new_breed, image_size: int):
@@ -402,7 +406,7 @@ def choose(kind: str, data_dir=None, rabbit_dir=None, seed: int = 0, quick: bool
     """The source ``DATA_SOURCE`` names, made once: ``"toy"``, ``"folder"`` or ``"oxford"``.
 
     Reading real photos takes a few seconds the first time (then they come
-    from a cache). Nothing is ever downloaded here. Introduced in notebook 01.
+    from a cache). Nothing is ever downloaded here. Used by ``lesson.Lesson``.
     """
     if kind == "toy":
         return ToySource(seed, quick, new_breed)

@@ -60,7 +60,10 @@ _KNOBS = dict(
 
 @dataclass(frozen=True)
 class Breed:
-    """What a breed is: its animal (``"cat"``, ``"dog"`` or ``"rabbit"``), whether it is fluffy, and a description."""
+    """What a breed is: its animal (``"cat"``, ``"dog"`` or ``"rabbit"``), whether it is fluffy, and a description.
+
+    Used by ``toypets`` and ``folder``.
+    """
 
     animal: str
     fluffy: bool
@@ -198,7 +201,7 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
     All random choices come from ``rng`` (a ``numpy.random.Generator``).
     ``fluffy`` overrides the breed's coat: ``draw_pet("tabby", rng, fluffy=True)``
     draws the very same tabby with long fur (notebook 03 uses it).
-    Introduced in notebook 01.
+    Used by ``draw_many``.
     """
     _check_breed(breed)
     size = _check_size(size)
@@ -545,7 +548,7 @@ def _light_and_noise(arr, p, rng):
 
 
 def breed_index(breed: str) -> int:
-    """The position of ``breed`` in :data:`BREEDS` (part of each picture's random seed)."""
+    """The position of ``breed`` in :data:`BREEDS` (part of each picture's random seed). Used by ``toypets``."""
     return list(BREEDS).index(_check_breed(breed))
 
 
@@ -573,7 +576,7 @@ def draw_many(breed: str, n: int, seed: int = 0, size: int = DEFAULT_SIZE, fluff
 
     Picture ``i`` depends only on ``(breed, seed, i)`` and ``size``, so asking
     for more pictures never changes the first ones. ``fluffy`` as in
-    :func:`draw_pet`. Introduced in notebook 01.
+    :func:`draw_pet`. Used by ``data`` (the toy pets of every notebook), ``recipes`` and ``tools/contact_sheet.py``.
     """
     _check_breed(breed)
     size = _check_size(size)

@@ -46,7 +46,7 @@ class WidgetView(widgets.VBox):
     ``static_png`` (a picture of the current view, may be None) above one
     line: ``label`` (what the view shows now) and "run this cell to use it".
     Each view gets the CSS class ``tl-widget`` plus its own ``css_class``, so
-    tests can find it on the page. Introduced in notebook 01.
+    tests can find it on the page. Used by ``widgets``.
     """
 
     def __init__(self, children, css_class: str, label: str, static_png: bytes | None = None, **kwargs):
@@ -78,7 +78,7 @@ def picture_html(png: bytes | None, label: str, note: str = f"This is a picture:
     """The picture of a view with one line under it, as HTML (the data is inside, nothing is fetched).
 
     This is what JupyterLab shows of a widget in a notebook opened again, and
-    what GitHub and the slides show. Introduced in notebook 01.
+    what GitHub and the slides show. Used by ``widgets``.
     """
     picture = ""
     if png:
@@ -89,7 +89,7 @@ def picture_html(png: bytes | None, label: str, note: str = f"This is a picture:
 
 
 def figure_to_png(fig: Figure, dpi: int = 100) -> bytes:
-    """The figure as PNG bytes (the same pixels give the same bytes). Introduced in notebook 01.
+    """The figure as PNG bytes (the same pixels give the same bytes). Used by ``widgets``.
 
     The picture is reduced to 256 colours, which looks the same here and makes
     the file (and so the saved notebook) about 2.5 times smaller.
@@ -107,7 +107,7 @@ def image_grid_png(images, titles=None, colours=None, ncols: int = 8, title: str
     """A grid of small pictures, each with an optional title, as PNG bytes.
 
     Drawn on a matplotlib ``Figure`` of its own (not through ``pyplot``), so no
-    figure pops up in the notebook and nothing needs closing. Introduced in notebook 01.
+    figure pops up in the notebook and nothing needs closing. Used by ``widgets``.
     """
     images = list(images)
     if not images:
@@ -130,7 +130,7 @@ def image_grid_png(images, titles=None, colours=None, ncols: int = 8, title: str
 
 
 def message_png(message: str, width: float = 5.0, height: float = 0.8) -> bytes:
-    """A small picture that only holds a line of text, e.g. "No mistakes here". Introduced in notebook 03."""
+    """A small picture that only holds a line of text, e.g. "No mistakes here". Used by ``widgets``."""
     fig = Figure(figsize=(width, height))
     fig.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="dimgrey")
     return figure_to_png(fig)
@@ -145,7 +145,7 @@ def _html(text: str, colour: str | None = None) -> str:
 
 
 def breed_grid_png(pets, breed: str, n: int = 16, ncols: int = 8) -> bytes:
-    """The first ``n`` images of one breed as a PNG grid. Introduced in notebook 01."""
+    """The first ``n`` images of one breed as a PNG grid. Used by ``widgets``."""
     index = np.flatnonzero(pets.breeds == breed)
     if len(index) == 0:
         raise ValueError(f"there are no images of breed {breed!r}; pick one of {list(pets.breed_counts())}.")
@@ -201,7 +201,7 @@ def experience_png(results: dict, n_images, n_examples: int = 8) -> bytes:
 
     Left: the learning curve with the chosen amount of experience marked.
     Right: a few test images with the prediction of the model trained on
-    ``n_images`` images (red when wrong). Introduced in notebook 01.
+    ``n_images`` images (red when wrong). Used by ``widgets``.
     """
     sizes = list(results)
     accuracies = [float(results[s]["accuracy"]) for s in sizes]
@@ -248,7 +248,7 @@ def telling_examples(results: dict, n_examples: int = 8) -> list[int]:
     accuracy there says (``round(P * n_examples)``), preferring pictures that
     go from wrong to right as E grows: the grid then changes as P does.
     Without predictions the first ``n_examples`` are taken. Returns their
-    positions, in the given order. Introduced in notebook 01.
+    positions, in the given order. Used by ``widgets``.
     """
     sizes = sorted(results)
     first = results[sizes[0]]
@@ -347,7 +347,7 @@ def gallery_items(
 
     ``breed="all"`` keeps every breed; ``only_mistakes`` keeps only wrong
     predictions. ``order="surest"`` puts the most confident predictions first,
-    ``order="closest"`` the least confident (the close calls). Introduced in notebook 03.
+    ``order="closest"`` the least confident (the close calls). Used by ``widgets``.
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {list(ORDERS)}; got {order!r}.")
@@ -365,7 +365,7 @@ def gallery_items(
 
 
 def gallery_page_png(probabilities, pets, class_names, index, ncols: int = 6) -> bytes:
-    """One page of the gallery: each image titled with breed, prediction and confidence. Introduced in notebook 03."""
+    """One page of the gallery: each image titled with breed, prediction and confidence. Used by ``widgets``."""
     probabilities = np.asarray(probabilities)
     titles, colours = [], []
     for i in index:
@@ -501,7 +501,7 @@ def model_image_size(model, image_size: int | None = None) -> int:
     ``image_size``, when given, must agree with it: a picture of another size
     would be predicted wrongly or not at all, so that is a ValueError that
     says so. A stand-in model without an input shape needs ``image_size``.
-    Introduced in notebook 07.
+    Used by ``widgets``.
     """
     shape = getattr(model, "input_shape", None)
     size = shape[1] if shape is not None and len(shape) == 4 and shape[1] == shape[2] and shape[1] else None
@@ -520,20 +520,22 @@ def model_image_size(model, image_size: int | None = None) -> int:
 def predict_uploaded(model, class_names, image_size: int | None, data: bytes):
     """Predict the class of a photo given as the bytes of its file.
 
-    Returns ``(label, confidence, image)``: the predicted class name, its
-    probability (0..1) and the picture the model saw, at the model's own size
-    (:func:`model_image_size`; ``image_size`` may be None). A file that is
-    empty, not a picture or too big raises a ``ValueError`` that says what to
-    do. Introduced in notebook 07.
+    Returns ``(label, confidence, image, probabilities)``: the predicted class
+    name, its probability (0..1), the picture the model saw, at the model's own
+    size (:func:`model_image_size`; ``image_size`` may be None), and every
+    class's probability. A file that is empty, not a picture or too big raises
+    a ``ValueError`` that says what to do. Used by ``upload_predictor``.
+
+    Used by ``widgets``.
     """
     image = read_image_bytes(bytes(data), model_image_size(model, image_size))
     probabilities = _probabilities(model, class_names, image)
     k = int(np.argmax(probabilities))
-    return class_names[k], float(probabilities[k]), image
+    return class_names[k], float(probabilities[k]), image, probabilities
 
 
 def prediction_png(image: np.ndarray, probabilities, class_names) -> bytes:
-    """The photo as the model sees it, next to a bar per class. Introduced in notebook 07."""
+    """The photo as the model sees it, next to a bar per class. Used by ``upload_predictor``."""
     fig = Figure(figsize=(6.0, 2.6))
     photo_ax, bar_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
     photo_ax.imshow(image, interpolation="nearest")
@@ -601,8 +603,7 @@ def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None =
         size = len(file.get("content") or b"")
         result.value = _html(f"Reading {name} ({size / 1e6:.1f} MB) and asking the model…")
         try:
-            picture = read_image_bytes(bytes(file["content"]), image_size)
-            probabilities = _probabilities(model, class_names, picture)
+            _, _, picture, probabilities = predict_uploaded(model, class_names, image_size, file["content"])
         except ValueError as error:  # a file we cannot use: say why, in the widget
             result.value = _html(f"{name}: {error}", WRONG)
             image.layout.display = "none"
@@ -638,7 +639,7 @@ def history_png(history: dict, epochs: int | None = None, title: str = "Training
     """Loss and accuracy per epoch (training, and validation if present), as PNG bytes.
 
     ``history`` maps a metric name to its list of values, like Keras'
-    ``History.history``. Introduced in notebook 02.
+    ``History.history``. Used by ``LiveTrainingPlot``.
     """
     fig = Figure(figsize=(8.0, 2.8))
     loss_ax, acc_ax = fig.subplots(1, 2)

@@ -278,7 +278,7 @@ def test_gallery_bad_input_is_friendly():
 )
 def test_predict_uploaded_takes_any_photo(size, mode, fmt):
     model = FakeModel()
-    label, confidence, image = widgets.predict_uploaded(model, ("cat", "dog"), 32, photo_bytes(size, mode, fmt))
+    label, confidence, image, probabilities = widgets.predict_uploaded(model, ("cat", "dog"), 32, photo_bytes(size, mode, fmt))
     assert (label, confidence) == ("dog", 0.75)
     assert image.shape == (32, 32, 3) and image.dtype == np.uint8
     assert model.seen[0].shape == (1, 32, 32, 3)
