@@ -177,7 +177,8 @@ def fine_tune_in_other_process(export: dict, new, rehearsal, test, course, timeo
     Introduced in notebook 07.
     """
     inputs = {**_pets_arrays("new", new), **_pets_arrays("rehearsal", rehearsal), **_pets_arrays("test", test)}
-    settings = {"class_names": list(course.class_names), "seed": course.seed, "quick": course.quick}
+    settings = {"class_names": list(course.class_names), "seed": course.seed, "quick": course.quick,
+                "source": course.source}
     return in_other_process(export, "fine-tune", inputs, settings, timeout=timeout)
 
 
@@ -208,7 +209,8 @@ def _fine_tune(model, inputs, settings) -> dict:
     def pets(name):
         return data.PetImages(inputs[f"{name}_images"], inputs[f"{name}_classes"], inputs[f"{name}_breeds"])
 
-    course = SimpleNamespace(class_names=tuple(settings["class_names"]), seed=settings["seed"], quick=settings["quick"])
+    course = SimpleNamespace(class_names=tuple(settings["class_names"]), seed=settings["seed"], quick=settings["quick"],
+                             source=settings.get("source", "toy"))  # what the recipe reads of the lesson
     test = pets("test")
     before = evaluation.predict_proba(model, test, course.class_names)
     recipes.fine_tune(model, pets("new"), pets("rehearsal"), course)

@@ -437,7 +437,7 @@ def test_the_upload_predictor_takes_its_size_from_the_model():
     """The probe: another image_size than the model's was silently used; now it is refused, and left out it is the model's."""
     model = FakeModel()
     model.input_shape = (None, 48, 48, 3)
-    label, _, image = widgets.predict_uploaded(model, ("cat", "dog"), None, photo_bytes())
+    label, _, image, _ = widgets.predict_uploaded(model, ("cat", "dog"), None, photo_bytes())
     assert image.shape == (48, 48, 3) and model.seen[0].shape == (1, 48, 48, 3)
     with pytest.raises(ValueError, match="takes pictures of 48x48 px but image_size=32"):
         widgets.upload_predictor(model, ("cat", "dog"), 32)
