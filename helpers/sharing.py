@@ -178,7 +178,7 @@ def fine_tune_in_other_process(export: dict, new, rehearsal, test, course, timeo
     """
     inputs = {**_pets_arrays("new", new), **_pets_arrays("rehearsal", rehearsal), **_pets_arrays("test", test)}
     settings = {"class_names": list(course.class_names), "seed": course.seed, "quick": course.quick,
-                "source": course.source}
+                "source": getattr(course, "source", "toy")}
     return in_other_process(export, "fine-tune", inputs, settings, timeout=timeout)
 
 
