@@ -426,7 +426,8 @@ def mistakes_gallery(
 
     dropdown = widgets.Dropdown(options=options, value=breed, description="breed")
     sorting = widgets.Dropdown(
-        options=[(text, key) for key, text in ORDERS.items()], value=order, layout=widgets.Layout(width="170px")
+        options=[(text, key) for key, text in ORDERS.items()], value=order, description="order",
+        layout=widgets.Layout(width="240px")
     )
     previous = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
     following = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))

@@ -337,7 +337,7 @@ def check_widget_outputs(page, expected: int, when: str) -> list[dict]:
     assert len(shown) == expected, f"{when}: {expected} widget outputs, but {len(shown)} shown: {shown}"
     for output in shown:
         if not output["live"]:
-            assert output["picture"] and RUN_TO_USE in output["text"], f"{when}: neither live nor a picture: {output}"
+            assert output["picture"] and RUN_TO_USE in output["text"].lower(), f"{when}: neither live nor a picture: {output}"
         assert output["height"] > 20, f"{when}: an empty widget output: {output}"
     return shown
 
