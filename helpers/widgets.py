@@ -32,7 +32,8 @@ from .images import MAX_UPLOAD_BYTES, read_image_bytes
 
 WRONG = "crimson"  # colour of a wrong prediction, as in helpers.plots
 RUN_TO_USE = "run this cell to use it"
-PICTURE_NOTE = f"(a picture: {RUN_TO_USE})"  # ends the text of every view where it cannot be live
+PICTURE_NOTE = f"(a picture: {RUN_TO_USE})"  # ends the text of a view where it cannot be live
+NO_PICTURE_NOTE = f"({RUN_TO_USE})"  # the same for a view without a picture (the photo upload before a photo)
 PICTURE_CLASS = "tl-widget-picture"  # CSS class of the picture-and-line output (tests and slides find it)
 
 
@@ -60,7 +61,7 @@ class WidgetView(widgets.VBox):
     @property
     def static_text(self) -> str:
         """The one line shown where the widget cannot be live: what it shows, and how to use it."""
-        return f"{self.label} {PICTURE_NOTE}"
+        return f"{self.label} {PICTURE_NOTE if self.static_png else NO_PICTURE_NOTE}"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -74,12 +75,14 @@ class WidgetView(widgets.VBox):
         return self.static_text
 
 
-def picture_html(png: bytes | None, label: str, note: str = f"This is a picture: {RUN_TO_USE}.") -> str:
+def picture_html(png: bytes | None, label: str) -> str:
     """The picture of a view with one line under it, as HTML (the data is inside, nothing is fetched).
 
     This is what JupyterLab shows of a widget in a notebook opened again, and
-    what GitHub and the slides show. Used by ``widgets``.
+    what GitHub and the slides show. Without a picture only the line is there.
+    Used by ``widgets``.
     """
+    note = f"This is a picture: {RUN_TO_USE}." if png else f"{RUN_TO_USE[0].upper()}{RUN_TO_USE[1:]}."
     picture = ""
     if png:
         data = base64.b64encode(png).decode("ascii")
@@ -423,7 +426,8 @@ def mistakes_gallery(
 
     dropdown = widgets.Dropdown(options=options, value=breed, description="breed")
     sorting = widgets.Dropdown(
-        options=[(text, key) for key, text in ORDERS.items()], value=order, layout=widgets.Layout(width="170px")
+        options=[(text, key) for key, text in ORDERS.items()], value=order, description="order",
+        layout=widgets.Layout(width="240px")
     )
     previous = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
     following = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))

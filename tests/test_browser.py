@@ -214,7 +214,7 @@ JS_CELLS = """() => window.__tlPanel.content.widgets
     })),
   }))"""
 
-JS_DRAWN_WIDGETS = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+JS_DRAWN_WIDGETS = """() => [...window.__tlPanel.node.querySelectorAll('.jp-OutputArea-output')]
   .map((el) => el.matches('.jupyter-widgets') ? el : el.querySelector('.jupyter-widgets'))
   .filter((el) => el)
   .map((el) => el.getBoundingClientRect().height)"""
@@ -222,7 +222,7 @@ JS_DRAWN_WIDGETS = """() => [...document.querySelectorAll('.jp-OutputArea-output
 
 def open_notebook(page, url: str, relative: str) -> None:
     """Open a notebook in JupyterLab and wait until it is shown with an idle kernel."""
-    page.goto(f"{url}/lab/tree/{relative}")
+    page.goto(f"{url}/lab/tree/{relative}?reset")  # ?reset: no tabs restored from the notebook tested before
     page.wait_for_function(JS_READY, arg=relative, timeout=180_000, polling=1000)
 
 
@@ -314,8 +314,9 @@ JS_SAVE_SHUT_DOWN_CLOSE = """async () => {
   panel.dispose();
 }"""
 JS_REOPEN = """(path) => { window.jupyterapp.commands.execute('docmanager:open', {path: path}); }"""
-# What each output area that holds a widget (live or as its picture) shows.
-JS_WIDGET_OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+# What each output area of the notebook (not of other tabs JupyterLab restored) that holds a widget,
+# live or as its picture, shows.
+JS_WIDGET_OUTPUTS = """() => [...window.__tlPanel.node.querySelectorAll('.jp-OutputArea-output')]
   .filter((el) => el.querySelector('.tl-widget, .tl-widget-picture') || el.innerText.includes('Error displaying widget'))
   .map((el) => ({
     live: !!el.querySelector('.jupyter-widgets .tl-widget, .tl-widget.jupyter-widgets'),
@@ -336,14 +337,16 @@ def check_widget_outputs(page, expected: int, when: str) -> list[dict]:
     assert len(shown) == expected, f"{when}: {expected} widget outputs, but {len(shown)} shown: {shown}"
     for output in shown:
         if not output["live"]:
-            assert output["picture"] and RUN_TO_USE in output["text"], f"{when}: neither live nor a picture: {output}"
+            assert output["picture"] and RUN_TO_USE in output["text"].lower(), f"{when}: neither live nor a picture: {output}"
         assert output["height"] > 20, f"{when}: an empty widget output: {output}"
     return shown
 
 
 def screenshot_outputs(page, selector: str, prefix: str) -> None:
-    for k in range(page.locator(selector).count()):
-        view = page.locator(selector).nth(k)
+    """A screenshot of each element of the notebook's own tab that matches ``selector``."""
+    panel = page.locator("#" + page.evaluate("() => window.__tlPanel.id"))
+    for k in range(panel.locator(selector).count()):
+        view = panel.locator(selector).nth(k)
         view.scroll_into_view_if_needed()
         view.screenshot(path=str(ARTIFACTS / f"{prefix}{k + 1}.png"))
 

@@ -95,8 +95,8 @@ def test_the_picture_and_its_line_as_html():
     assert page.endswith("<p><i>Data browser — breed: persian.</i> This is a picture: run this cell to use it.</p></div>")
     view.dropdown.value = "beagle"
     assert "breed: beagle" in bundle_of(view)["text/html"]
-    assert widgets.picture_html(None, "a <b>label</b>") == (
-        '<div class="tl-widget-picture"><p><i>a &lt;b&gt;label&lt;/b&gt;.</i> This is a picture: run this cell to use it.</p></div>'
+    assert widgets.picture_html(None, "a <b>label</b>") == (  # no picture: the line does not claim one
+        '<div class="tl-widget-picture"><p><i>a &lt;b&gt;label&lt;/b&gt;.</i> Run this cell to use it.</p></div>'
     )
 
 
@@ -306,7 +306,8 @@ def upload(view, name, data):
 
 def test_upload_predictor_shows_prediction_and_forgets_the_file():
     view = widgets.upload_predictor(FakeModel(), ("cat", "dog"), 32)
-    assert bundle_of(view)["text/plain"] == "Photo upload — the model says what your photo shows (a picture: run this cell to use it)"
+    assert bundle_of(view)["text/plain"] == "Photo upload — the model says what your photo shows (run this cell to use it)"
+    assert "image/png" not in bundle_of(view) and "This is a picture" not in bundle_of(view)["text/html"]
     assert "No photo yet" in view.result.value and "up to 20 MB" in view.result.value
     assert view.upload.tooltip == "Upload a photo (up to 20 MB)"
     seen = []
@@ -419,7 +420,7 @@ def test_fixture_notebook_is_stored_executed_with_widget_pictures():
     assert not [o for o in outputs if WIDGET_VIEW in o.get("data", {})] and "widgets" not in notebook["metadata"]
     pictures = [o for o in outputs if widgets.PICTURE_CLASS in "".join(o.get("data", {}).get("text/html", ""))]
     assert len(pictures) >= 5
-    assert all(widgets.PICTURE_NOTE in "".join(o["data"]["text/plain"]) for o in pictures)
+    assert all(widgets.RUN_TO_USE in "".join(o["data"]["text/plain"]) for o in pictures)
     assert all("image/png" in o["data"] for o in pictures if "upload" not in "".join(o["data"]["text/plain"]).lower())
 
 
