@@ -160,12 +160,27 @@ def measure_notebook(path, save: bool = True) -> RunResult:
     result.path = path
     if save:
         keep_readable_widgets(nb)
+        coalesce_streams(nb)
         nb.metadata[METADATA_KEY] = fingerprint()  # which machine's numbers these outputs are
         nbformat.validate(nb)
         tmp = path.with_suffix(".ipynb.tmp")
         nbformat.write(nb, tmp)
         tmp.replace(path)
     return result
+
+
+def coalesce_streams(nb) -> None:
+    """Join consecutive printouts of a cell into one, as JupyterLab shows them (a line of progress dots stays one line)."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (merged and out.get("output_type") == "stream" and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == out.get("name")):
+                merged[-1]["text"] = merged[-1]["text"] + out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
 
 
 def run_notebook(path, save: bool = True) -> float:
