@@ -157,7 +157,10 @@ PETS_04 = pets_with([0, 0, 255, 0, 255, 255], ["cat", "cat", "cat", "dog", "dog"
 def test_share_called_cat_and_the_usual_slips():
     context = dict(model=PixelModel(), pets=PETS_04)
     assert status("04-share-called-cat", 0.5, **context) == "correct"
-    assert "class collapse" in message("04-share-called-cat", 0.5, **context)
+    assert "not a full class collapse" in message("04-share-called-cat", 0.5, **context)  # it still gives both answers
+    collapsed = pets_with([0, 0, 0, 0], ["cat", "cat", "dog", "dog"], ["tabby", "persian", "beagle", "sheepdog"])
+    assert message("04-share-called-cat", 1.0, model=PixelModel(), pets=collapsed).endswith(
+        "while only 50 % of them are cats. Answering one class for (almost) everything is a class collapse.")
     assert status("04-share-called-cat", 0.5 - 0.5, **context) == "wrong"
     assert "accuracy" in message("04-share-called-cat", 4 / 6, **context)  # right answers, not "cat" answers
     assert status("04-share-called-cat", 1 / 3, **context) == "wrong"  # the share among the dogs only
