@@ -2,7 +2,8 @@
 
 For every notebook whose stored outputs show widgets (and for the fixture
 ``tests/fixtures/widgets_demo.ipynb``) this test opens the notebook in
-JupyterLab, runs all cells and checks what a student would see:
+JupyterLab, runs all cells (in QUICK mode: the same widgets on small trainings)
+and checks what a student would see:
 
 - before anything runs, each stored widget shows its picture, and no error;
 - widget views are drawn inside the output areas (a missing widget frontend
@@ -115,6 +116,21 @@ def write_settings(settings: Path) -> None:
         path.write_text(json.dumps(content))
 
 
+def quick_copy(source: Path, target: Path) -> None:
+    """Copy a notebook with ``QUICK = True`` set right after its parameters cell, as papermill would.
+
+    The widgets, and everything this test checks, are the same in QUICK mode; only
+    the trainings are small, so a notebook runs in seconds instead of minutes.
+    The stored outputs (checked before anything runs) stay those of the full run.
+    """
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    index = next(i for i, c in enumerate(notebook["cells"]) if "parameters" in c.get("metadata", {}).get("tags", []))
+    injected = {"cell_type": "code", "execution_count": None, "id": "injected-quick",
+                "metadata": {"tags": ["injected-parameters"]}, "outputs": [], "source": ["QUICK = True"]}
+    notebook["cells"].insert(index + 1, injected)
+    target.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on a temporary copy of the notebooks; yields (base URL, copied folder)."""
@@ -133,14 +149,15 @@ def lab(tmp_path_factory):
     work = tmp / "work"
     (work / "notebooks").mkdir(parents=True)
     for path in NOTEBOOKS:
-        shutil.copy2(path, work / "notebooks" / path.name)
+        quick_copy(path, work / "notebooks" / path.name)
     (work / "fixtures").mkdir()
     shutil.copy2(FIXTURE, work / "fixtures" / FIXTURE.name)
     write_settings(tmp / "settings")
     with running_jupyterlab(
         work, tmp,
         extra_args=["--LabApp.expose_app_in_browser=True"],  # the upload limit comes from helpers.lab, as in make lab
-        env={"MPLBACKEND": None},  # let the kernel draw figures inline, as for a student
+        # Figures inline, as for a student; the notebooks' models in the temporary folder, never in models/.
+        env={"MPLBACKEND": None, "PETS_MODELS_DIR": str(tmp / "models")},
     ) as url:
         yield url, work
 
