@@ -7,10 +7,13 @@ the folder's conftest), then strict nbval over ``notebooks/[0-9]*.ipynb`` with
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,12 @@ import fingerprint  # noqa: E402  (tools/fingerprint.py)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# The models the tests and the notebook kernels train go to a temporary folder
+# (helpers/data.py reads PETS_MODELS_DIR), never to the project's models/, where a
+# student keeps their own; it is removed when the test run ends.
+if not os.environ.get("PETS_MODELS_DIR"):
+    os.environ["PETS_MODELS_DIR"] = tempfile.mkdtemp(prefix="pets-test-models-")
+    atexit.register(shutil.rmtree, os.environ["PETS_MODELS_DIR"], ignore_errors=True)
 # A kernel picks its matplotlib backend from MPLBACKEND; a value left in the
 # shell (e.g. Agg) would stop figures from being shown inline in notebooks.
 os.environ.pop("MPLBACKEND", None)
