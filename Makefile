@@ -28,6 +28,10 @@ SERIES := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 SANITIZE := tests/nbval_sanitize.cfg
 NBVAL_OPTIONS := -p tests.conftest --nbval --nbval-current-env --nbval-sanitize-with $(SANITIZE) --nbval-kernel-startup-timeout 120
 PYTEST_OPTIONS := -ra -p no:cacheprovider
+# The unit tests run in this many processes (pytest-xdist), each test file in one
+# of them; `make test-unit TEST_WORKERS=0` runs them all in this process.
+TEST_WORKERS ?= 2
+XDIST_OPTIONS := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 # JupyterLab refuses to start as root (e.g. in a container) unless told it is fine.
 LAB_OPTIONS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
@@ -52,7 +56,7 @@ test: test-unit test-notebooks ## install the test extras (once) and run the who
 install-test: $(TEST_INSTALLED) ## only install: the test extras (requirements-test.txt) as well
 
 test-unit: $(TEST_INSTALLED) ## unit tests, stored-notebook checks and the other tests in tests/
-	$(PY) -m pytest $(PYTEST_OPTIONS) tests
+	$(PY) -m pytest $(PYTEST_OPTIONS) $(XDIST_OPTIONS) tests
 
 test-notebooks: $(TEST_INSTALLED) ## strict nbval: run notebooks 01..07 and compare with their stored outputs
 	@if [ -z "$(SERIES)" ]; then echo "No notebooks found (notebooks/[0-9]*.ipynb): nothing to check." >&2; exit 1; fi
