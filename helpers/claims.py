@@ -19,8 +19,8 @@ Two kinds of claim:
   it is caught), but on another seed a miss is reported in plain words,
   together with ``why`` it can happen, and the notebook goes on.
 
-On real photos or in QUICK mode nothing is asserted: the cell lists the
-measured numbers and says why they are not checked. Introduced in notebook 01.
+On real photos or in QUICK mode nothing is asserted: the cell says why, and
+for each claim whether it held in this run, with its numbers. Introduced in notebook 01.
 """
 
 from __future__ import annotations
@@ -65,10 +65,13 @@ class Claims:
 
     def _check(self) -> dict[str, bool]:
         course = self.course
-        if not course.checks_claims:
+        if not course.checks_claims:  # reported, never asserted: each line says whether it held in this run
             print(course.why_no_claims)
-            for claim, _, evidence, _ in self.results:
-                print(f"  (not checked) {claim}: {evidence}" if evidence else f"  (not checked) {claim}")
+            for claim, ok, evidence, _ in self.results:
+                verdict = "held here" if ok else "did not hold here"
+                print(f"  (not checked) {claim}: {verdict}" + (f" ({evidence})" if evidence else ""))
+            held = sum(ok for _, ok, _, _ in self.results)
+            print(f"{held} of {len(self.results)} of these claims held in this run.")
             return {}
         failed, unlucky = [], []
         for claim, ok, evidence, why in self.results:

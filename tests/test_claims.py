@@ -51,10 +51,12 @@ def test_a_luck_dependent_claim_is_explained_off_the_default_seed_and_stops_on_i
 def test_nothing_is_asserted_where_the_claims_do_not_apply(capsys):
     claims = Claims(Course(checks=False))
     claims.at_most("the Persians fail", 0.9, 0.40)
+    claims.holds("the file reloads", True)
     claims.report()
     assert claims.held == {}
     out = capsys.readouterr().out
-    assert "QUICK mode: not checked." in out and "(not checked) the Persians fail: 0.900 ≤ 0.400" in out
+    assert "QUICK mode: not checked." in out and "(not checked) the Persians fail: did not hold here (0.900 ≤ 0.400)" in out
+    assert "(not checked) the file reloads: held here\n" in out and "1 of 2 of these claims held in this run." in out
 
 
 def test_numpy_numbers_print_rounded(capsys):
