@@ -376,7 +376,8 @@ def _pictures_per_kilobyte(value, pets=None, weights_bytes=None, with_optimizer_
     if abs(number - expected) <= 0.03 * expected:  # 1,024-byte kilobytes are 2.4 % off
         return Verdict(
             CORRECT,
-            f"{pictures} pictures over {kilobytes:.0f} kB of weights: about {expected:.0f} pictures per kilobyte. "
+            f"{pictures} pictures over {kilobytes:.0f} kB of weights: about {expected:.{0 if expected >= 10 else 2}f} "
+            "pictures per kilobyte. "
             "The pictures can be thrown away; what they taught stays in the weights.",
         )
     if with_optimizer_bytes and _close(number, pictures / (with_optimizer_bytes / 1000), 0.03 * expected):

@@ -240,9 +240,16 @@ class Lesson:
         return line if self.source == "toy" else line + "\n" + self.data_source.report()
 
 
-def real_photos_status() -> str:
-    """A few lines on whether the real-photo sources are ready on this machine. Introduced in notebook 07."""
+def real_photos_status(course=None) -> str:
+    """A few lines on whether the real-photo sources are ready on this machine. Introduced in notebook 07.
+
+    Given the ``course`` of a run on photos, it says that this run already uses them.
+    """
     from . import folder, oxford
+
+    if course is not None and course.source != "toy":
+        return (f"This run already uses real photos: {course.data_source.describe()} (DATA_SOURCE = {course.source!r}). "
+                "With more photos per breed, every number above says more.")
 
     def shown(path):  # relative to the project, so the message is the same on every computer
         try:

@@ -46,7 +46,14 @@ PHOTO_EPOCHS = 10  # at most this many passes on photos: there every training ph
 
 def _on_photos(course, epochs: int) -> int:
     """``epochs``, at most :data:`PHOTO_EPOCHS` on real photos (a few hundred photos; the toy recipes stay as they are)."""
-    return epochs if course.source == "toy" else min(epochs, PHOTO_EPOCHS)
+    if course.source == "toy" or epochs <= PHOTO_EPOCHS:
+        return epochs
+    told = getattr(course, "_told", set())
+    if "photo epochs" not in told:  # said once per lesson, where the text names the toy pets' number of epochs
+        told.add("photo epochs")
+        print(f"On photos, trainings here take at most {PHOTO_EPOCHS} epochs (the text says {epochs} for the toy pets): "
+              "on a few hundred photos, more passes mostly memorise them.")
+    return PHOTO_EPOCHS
 
 
 def _epochs(course, epochs=None) -> int:

@@ -135,3 +135,5 @@ def test_folder_parameters_reach_the_lesson(tmp_path, monkeypatch):
     train = course.load("train")
     assert set(train.breeds) <= {"tabby", "beagle"} and len(train) > 0
     assert isinstance(course.why_no_claims, str)
+    assert lesson.real_photos_status(course).startswith("This run already uses real photos: ")
+    assert "Oxford-IIIT Pet" in lesson.real_photos_status(lesson.Lesson("toy", quick=True))
