@@ -115,6 +115,15 @@ def read_results(nb) -> dict:
     return {"claims": claims, "measured": measured}
 
 
+def slowest_cells(nb, cell_seconds: dict, top: int = 4) -> list:
+    """The ``top`` slowest code cells of a run: ``[index, seconds, first code line]``, slowest first."""
+    rows = []
+    for index, seconds in sorted(cell_seconds.items(), key=lambda item: -item[1])[:top]:
+        lines = [ln for ln in nb.cells[index].source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        rows.append([index, round(seconds, 1), (lines[0] if lines else "")[:70]])
+    return rows
+
+
 def run_series(seed: int, notebooks) -> dict:
     """Run the chosen notebooks in order for one seed; return per notebook its seconds, claims, numbers or error."""
     from nbclient.exceptions import CellExecutionError
@@ -137,7 +146,8 @@ def run_series(seed: int, notebooks) -> dict:
                     results[path.name[:2]] = {"error": (lines[-1] if lines else str(error)[-200:]).strip(),
                                               "seconds": time.perf_counter() - start}
                     continue
-                results[path.name[:2]] = {"seconds": cost.seconds, "peak_rss_mb": cost.peak_rss_mb, **read_results(nb)}
+                results[path.name[:2]] = {"seconds": cost.seconds, "peak_rss_mb": cost.peak_rss_mb,
+                                          "slowest_cells": slowest_cells(nb, cost.cell_seconds), **read_results(nb)}
         finally:
             os.environ.pop("PETS_MODELS_DIR", None)
     return results
@@ -240,6 +250,8 @@ def main(argv=None) -> int:
     from run_notebooks import find_notebooks
 
     notebooks = find_notebooks(args.notebooks)
+    # The unit, timed before and after the notebooks: a shared machine's speed can change within minutes.
+    training_before = time_training_in_subprocess(args.seeds[0])
     runs = {}
     for seed in args.seeds:
         start = time.perf_counter()
@@ -298,7 +310,9 @@ def main(argv=None) -> int:
     summary.update(notebook_seconds=seconds, notebook_peak_rss_mb=memory, series_seconds=total)
 
     training = time_training_in_subprocess(args.seeds[0])
-    summary["train_seconds"] = round(training["train_seconds"], 2)
+    timings = [training_before["train_seconds"], training["train_seconds"]]
+    summary["train_seconds"] = round(sum(timings) / 2, 2)
+    summary["train_seconds_before_after"] = [round(t, 2) for t in timings]
     summary["peak_rss_mb"] = round(training["peak_rss_mb"], 1)
     summary["images_per_second"] = round(images_per_second(), 1)
     summary["import_floor_seconds"] = round(import_floor_seconds(), 2)
@@ -306,6 +320,9 @@ def main(argv=None) -> int:
     print()
     for key in ("train_seconds", "peak_rss_mb", "images_per_second", "import_floor_seconds"):
         print(f"{key:<28}{summary[key]:>10.1f}  {verdict(key, summary[key])}")
+    print(f"  (train_seconds is the mean of {timings[0]:.1f} s before and {timings[1]:.1f} s after the notebooks"
+          + ("; they differ by more than 20 %: the machine's speed changed, so read the ratios below with care)"
+             if max(timings) > 1.2 * min(timings) else ")"))
     # In units of this run's default training, so two machines can be compared (issue: "Fast on every laptop").
     unit, floor = summary["train_seconds"], summary["import_floor_seconds"]
     summary["notebook_trainings"] = {k: round(v / unit, 2) for k, v in seconds.items()}
@@ -322,6 +339,14 @@ def main(argv=None) -> int:
               f"{'ok' if above <= 3 else 'MISS'} (<= 3)")
     above = summary["series_trainings_above_floors"]
     print(f"  {'series':<40}{summary['series_trainings']:>6.2f}  above the floors {above:>6.2f}  {'ok' if above <= 8 else 'MISS'} (<= 8)")
+    print(f"slowest cells for seed {args.seeds[0]} (cell index, seconds, trainings, its first line):")
+    summary["slowest_cells"] = {}
+    for path in notebooks:
+        rows = first[path.name[:2]].get("slowest_cells", [])
+        summary["slowest_cells"][path.stem] = rows
+        print(f"  {path.stem}")
+        for index, cell_s, line in rows:
+            print(f"    [{index:>2}] {cell_s:>6.1f} s {cell_s / unit:>5.2f}  {line}")
     summary["per_seed"] = {
         s: {name: (None if (v := measure(runs, s, nb, key)) is None else round(v, 3)) for name, nb, key in MEASURES}
         for s in args.seeds

@@ -1,7 +1,7 @@
 """Run every notebook on a real photo folder, in both layouts, and print what each one measured and said.
 
     make bench-photos PHOTOS=DIR                     # does nothing without DIR
-    .venv/bin/python tools/bench_photos.py DIR [--rabbits DIR] [--notebooks 02 03]
+    .venv/bin/python tools/bench_photos.py DIR [--rabbits DIR] [--notebooks 02 03] [--out OUT]
 
 ``DIR`` is a photo folder in the folder layout (``cat/<breed>/``, ``dog/<breed>/``).
 If it holds ``pets/`` (and ``rabbits/``) it is a collection like the one the
@@ -77,7 +77,8 @@ def _key_numbers(measured: dict) -> str:
     return "; ".join(shown)
 
 
-def run(notebooks, parameters: dict) -> list[dict]:
+def run(notebooks, parameters: dict, keep: Path | None = None) -> list[dict]:
+    import nbformat
     from nbclient.exceptions import CellExecutionError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
@@ -97,6 +98,9 @@ def run(notebooks, parameters: dict) -> list[dict]:
             except CellExecutionError as e:
                 error = str(e).strip().splitlines()[-1][:300]
             seconds = time.perf_counter() - start
+            if keep is not None:  # the executed notebook, to read what it told the student
+                keep.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, keep / path.name)
             row = {"notebook": path.name, "seconds": seconds, "error": error}
             if error is None:
                 row["measured"] = read_results(nb)["measured"]
@@ -111,6 +115,7 @@ def main(argv=None) -> int:
     parser.add_argument("photos", nargs="?", default="", help="the photo folder (nothing is done without it)")
     parser.add_argument("--rabbits", default=None, help="a folder of rabbit photos (default: PHOTOS/rabbits if there)")
     parser.add_argument("--notebooks", nargs="*", default=[], help="only these, e.g. 02 03")
+    parser.add_argument("--out", default=None, help="also write the executed notebooks to OUT/<layout>/ (a new folder)")
     args = parser.parse_args(argv)
     if not args.photos:
         print("bench-photos: no photo folder given, nothing to do. Usage: make bench-photos PHOTOS=DIR")
@@ -126,7 +131,13 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-photos-") as scratch:
         for layout, parameters in layouts(photos, Path(args.rabbits) if args.rabbits else None, Path(scratch)).items():
             print(f"\n== {layout} layout: " + ", ".join(f"{k}={v}" for k, v in parameters.items()), flush=True)
-            rows = run(notebooks, parameters)
+            keep = None
+            if args.out:
+                keep = Path(args.out).expanduser().resolve() / layout
+                if keep.exists() and any(keep.iterdir()):
+                    print(f"bench-photos: {keep} is not empty; give --out a new folder (nothing is overwritten).", file=sys.stderr)
+                    return 1
+            rows = run(notebooks, parameters, keep)
             print(f"\n{'notebook':<36} {'seconds':>7}")
             for row in rows:
                 print(f"{row['notebook']:<36} {row['seconds']:>7.0f}" + (f"  ERROR {row['error']}" if row["error"] else ""))

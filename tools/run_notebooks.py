@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +76,7 @@ class RunResult:
     path: Path
     seconds: float
     peak_rss_mb: float | None  # the kernel process's peak resident memory (None where unknown)
+    cell_seconds: dict = field(default_factory=dict)  # code cell index -> seconds it ran (for make bench's profile)
 
 
 def _peak_rss_mb(pid: int) -> float | None:
@@ -136,13 +137,17 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> tuple[nbformat.NotebookNode
     )
     watcher = _PeakWatcher(client)
     client.on_notebook_start = watcher.start
+    started, cell_seconds = {}, {}
+    client.on_cell_execute = lambda cell, cell_index: started.__setitem__(cell_index, time.perf_counter())
+    client.on_cell_executed = lambda cell, cell_index, execute_reply: cell_seconds.__setitem__(
+        cell_index, time.perf_counter() - started.get(cell_index, time.perf_counter()))
     start = time.perf_counter()
     try:
         client.execute()
     finally:
         seconds = time.perf_counter() - start
         watcher.stop()
-    return nb, RunResult(path=cwd, seconds=seconds, peak_rss_mb=watcher.peak)
+    return nb, RunResult(path=cwd, seconds=seconds, peak_rss_mb=watcher.peak, cell_seconds=cell_seconds)
 
 
 def measure_notebook(path, save: bool = True) -> RunResult:
