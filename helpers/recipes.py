@@ -276,6 +276,9 @@ def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None, model
     """
     old = course.load("train")
     hard = course.dog_breeds if hard_negatives is None else list(hard_negatives)
+    if course.source != "toy":  # on photos: every trained breed of those classes, also one without a test photo
+        animals = {old.class_of_breed().get(b) for b in hard}
+        hard = [b for b, animal in old.class_of_breed().items() if animal in animals]
     if extra is None:
         extra = REHEARSAL_HARD_NEGATIVES
     if course.quick:
@@ -284,8 +287,20 @@ def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None, model
         few = REHEARSAL_PER_BREED if per_breed is None else per_breed
     short = [b for b, n in old.breed_counts().items() if n < few + (extra if b in hard else 0)]
     if course.source != "toy" and short:
-        print(f"Rehearsal: {few} old photos per breed (+{extra} of each of {len(hard)} hard-negative breeds) asked for; "
-              f"{len(short)} of {len(old.breed_counts())} breeds have fewer, so all of theirs are used.")
+        asked = f"Rehearsal: {few} old photos per breed (+{extra} of each of {len(hard)} hard-negative breeds) asked for; "
+        if len(short) == len(old.breed_counts()):
+            print(asked + f"every breed has fewer, so the rehearsal set is all {len(old)} old training photos, whatever is "
+                          "asked for (sets asked for differently come out the same here).")
+        else:
+            print(asked + f"{len(short)} of {len(old.breed_counts())} breeds have fewer, so all of theirs are used.")
+    if model is None and course.source != "toy":  # few photos: no photo twice (random picks per breed)
+        rng = np.random.default_rng(course.seed)
+        keep = []
+        for breed in old.breed_counts():
+            positions = np.flatnonzero(old.breeds == breed)
+            wanted = few + (extra if breed in hard else 0)
+            keep.extend(rng.choice(positions, size=min(wanted, len(positions)), replace=False))
+        return old.subset(np.sort(np.array(keep, dtype=int)))
     if model is None:
         rehearsal = old.per_breed(few, seed=course.seed)
         if hard and extra:

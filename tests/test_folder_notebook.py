@@ -137,3 +137,18 @@ def test_folder_parameters_reach_the_lesson(tmp_path, monkeypatch):
     assert isinstance(course.why_no_claims, str)
     assert lesson.real_photos_status(course).startswith("This run already uses real photos: ")
     assert "Oxford-IIIT Pet" in lesson.real_photos_status(lesson.Lesson("toy", quick=True))
+
+
+def test_rehearsal_on_few_photos_uses_each_photo_once(tmp_path, monkeypatch):
+    """On a teacher's few photos the rehearsal set asks for more than there is: it is every photo, none twice."""
+    from helpers import lesson, recipes
+
+    monkeypatch.setenv("PETS_PHOTO_SIZE", "32")
+    photos = folder.write_toy_folder(tmp_path / "p", breeds=["tabby", "siamese", "beagle", "labrador", "persian"],
+                                     n_per_breed=8, image_size=48, folder_names={"persian": "Persian"})
+    course = lesson.Lesson("folder", data_dir=photos, new_breed="Persian", needs=["new_breed"])
+    old = course.load("train")
+    for hard in (None, course.cat_breeds):
+        rehearsal = recipes.rehearsal_set(course, hard_negatives=hard)
+        pictures = {picture.tobytes() for picture in rehearsal.images}
+        assert len(pictures) == len(rehearsal) == len(old)  # asked for 10 + 20 a breed: all of them, each once

@@ -36,7 +36,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 TOLD = ("cut to", "Skipped on photos", "Careful:", "every time would score", "P went from", "did not grow",
-        "not in the Keras cache", "Standing on a giant", "Rehearsal:")
+        "not in the Keras cache", "Standing on a giant", "Rehearsal:", "On photos, trainings", "claims held in this run",
+        "This run already uses")
 
 
 def layouts(photos: Path, rabbits: Path | None, scratch: Path) -> dict:
