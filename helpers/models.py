@@ -228,6 +228,8 @@ def _mismatch(saved: dict, wanted: dict) -> str | None:
         if json.loads(json.dumps(saved[key])) != json.loads(json.dumps(value)):
             if key == "data_files":
                 return "the photos in its data folder were added, removed or changed since it was trained"
+            if key == "fine_tuning":
+                return "it was fine-tuned from another model, on other pictures or with another recipe"
             return f"it was made with {words} {saved[key]!r}, this lesson uses {value!r}"
     return None
 

@@ -11,6 +11,10 @@ model takes under 10 seconds, each fine-tuning a few seconds (`make bench` measu
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
+
 import numpy as np
 
 from . import data, evaluation, models, toypets, training
@@ -83,7 +87,7 @@ def base_training_record(quick: bool = False) -> dict:
 def train_base(model, train, val, course, epochs=None) -> dict:
     """Train the first cat/dog model with the default recipe; prints one line per epoch.
 
-    Returns the history (one list per measure). Introduced in notebook 07.
+    Returns the history (one list per measure). Used by ``recipes`` (when notebook 07 times it) and ``tools/bench.py``.
     """
     return training.train(model, train, val, class_names=course.class_names, epochs=_epochs(course, epochs),
                           learning_rate=LEARNING_RATE, seed=course.seed, learning_rate_decay=True,
@@ -111,11 +115,41 @@ def load_or_train_base(course):
         print(f"{why}. Training it again now (10–40 seconds on a laptop).")
     model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
     train = course.load("train")
+    started = time.perf_counter()
     training.train(model, train, None, class_names=course.class_names, epochs=_epochs(course),
                    learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True,
                    weights=class_weights(course, train), progress="training the cat/dog model")
-    models.save(model, path, record)
+    models.save(model, path, dict(record, training_seconds=round(time.perf_counter() - started, 1)))
     return model
+
+
+def base_training_seconds(course) -> float:
+    """Seconds training the first cat/dog model took on this computer: as its record says, or timed now.
+
+    Notebook 02 (and :func:`load_or_train_base`) write how long the training
+    took into the record beside ``cat_dog.keras``. When the saved model fits
+    this lesson and its record says it, that number is used, with one line
+    saying so. Otherwise the same training (:func:`train_base`, on a new
+    network) runs once more and is timed. Introduced in notebook 07.
+    """
+    path = course.model_path("cat_dog.keras")
+    try:
+        saved = json.loads(models.record_path(path).read_text(encoding="utf-8"))
+        fits = (isinstance(saved, dict) and models._mismatch(saved, course.model_record()) is None
+                and saved.get("model_file_sha256") == data.sha256_of(path))
+    except (OSError, ValueError):
+        saved, fits = {}, False
+    seconds = saved.get("training_seconds") if fits else None
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds > 0:
+        print(f"Training the cat/dog model on {len(course.load('train')):,} pictures took {seconds:.1f} s on this computer "
+              f"(measured when it was trained, saved in its record {models.record_path(path).name}).")
+        return float(seconds)
+    print("The saved model's record does not say how long its training took: training a new network the same way, "
+          "to time it.")
+    fresh = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
+    started = time.perf_counter()
+    train_base(fresh, course.load("train"), None, course)
+    return time.perf_counter() - started
 
 
 def transfer_source(course):
@@ -326,7 +360,24 @@ def _mix(new, rehearsal, repeats=None):
     return shown if rehearsal is None else rehearsal + shown
 
 
-def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, learning_rate_decay=True, balance=False):
+def _fine_tune_record(course, model, new, rehearsal, settings: dict) -> dict:
+    """What a fine-tuning starts from, as one SHA-256: the network, its parameters and switches, the pictures, the recipe."""
+    digest = hashlib.sha256()
+    config = dict(model.get_config(), name="")  # the name changes nothing in the training
+    digest.update(json.dumps(config, sort_keys=True, default=str).encode())
+    digest.update(json.dumps([layer.trainable for layer in model.layers]).encode())
+    for weights in model.get_weights():
+        digest.update(np.ascontiguousarray(weights).tobytes())
+    for pets in (new, rehearsal):
+        if pets is not None:
+            digest.update(pets.images.tobytes())
+            digest.update("\n".join(pets.classes.tolist() + pets.breeds.tolist()).encode())
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return dict(course.model_record(), fine_tuning=digest.hexdigest())
+
+
+def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, learning_rate_decay=True, balance=False,
+              save_as=None):
     """Train ``model`` a little more on the ``new`` pictures (shown several times) plus the ``rehearsal`` set.
 
     This is ``training.train`` (notebook 02's ``compile`` and ``fit``) with the
@@ -337,20 +388,52 @@ def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, le
     every class the same total weight (:func:`training.balanced_weights`).
     ``rehearsal=None`` trains on the new pictures alone (the trap in notebook 04).
     Works on a model with a frozen base too: only the trainable layers change.
+    ``save_as`` (a file name such as ``"persians_fixed.keras"``): save the
+    fine-tuned model in the lesson's models folder, with a record of what it
+    started from, for :func:`load_or_fine_tune`.
     Returns ``(model, history)``. Introduced in notebook 04.
     """
     if len(new) == 0:
         raise ValueError("there are no new pictures to fine-tune on; ask for at least one.")
+    settings = _fine_tune_settings(course, learning_rate, epochs, learning_rate_decay, balance)
+    record = _fine_tune_record(course, model, new, rehearsal, settings) if save_as else None
     shown = _mix(new, rehearsal)
     history = training.train(
-        model, shown, None, class_names=course.class_names,
-        epochs=epochs or (QUICK_EPOCHS if course.quick else _on_photos(course, FINE_TUNE_EPOCHS)),
-        learning_rate=learning_rate or FINE_TUNE_LEARNING_RATE, seed=course.seed, quiet=True,
+        model, shown, None, class_names=course.class_names, epochs=settings["epochs"],
+        learning_rate=settings["learning_rate"], seed=course.seed, quiet=True,
         learning_rate_decay=learning_rate_decay,
         weights=training.balanced_weights(shown) if balance else class_weights(course, shown),
         progress=f"fine-tuning {model.name}",
     )
+    if save_as:
+        models.save(model, course.model_path(save_as), record)
     return model, history
+
+
+def _fine_tune_settings(course, learning_rate, epochs, learning_rate_decay, balance) -> dict:
+    return {"epochs": epochs or (QUICK_EPOCHS if course.quick else _on_photos(course, FINE_TUNE_EPOCHS)),
+            "learning_rate": learning_rate or FINE_TUNE_LEARNING_RATE, "decay": bool(learning_rate_decay),
+            "balance": bool(balance), "repeats": NEW_EXAMPLE_REPEATS}
+
+
+def load_or_fine_tune(model, new, rehearsal, course, name: str):
+    """:func:`fine_tune`, or the model an earlier notebook saved after exactly this fine-tuning (``save_as=name``).
+
+    The saved model is used only when it started from the same network and
+    parameters, with the same pictures and the same recipe: training is
+    repeatable, so fine-tuning again would give exactly the same parameters,
+    and loading saves the wait. One line says which it did. Returns
+    ``(model, history)``, the history ``None`` when loaded. Introduced in notebook 05.
+    """
+    settings = _fine_tune_settings(course, None, None, True, False)
+    path = course.model_path(name)
+    loaded, why = models.load_if_matching(path, _fine_tune_record(course, model, new, rehearsal, settings))
+    if loaded is not None:
+        print(f"Loaded {models.shown_path(path)}: notebook 04 fine-tuned the same model on the same pictures with the same "
+              "recipe, and the same training gives exactly the same parameters.")
+        return loaded, None
+    print(f"{why} (notebook 04 makes it): fine-tuning now." if why.startswith("No saved model") else f"{why}. Fine-tuning now.")
+    return fine_tune(model, new, rehearsal, course, save_as=name)
 
 
 def transfer_vs_scratch(base, rehearsal, course, ns, reuse=None) -> dict:

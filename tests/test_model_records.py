@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from helpers import data, lesson, models, recipes, toypets
@@ -143,3 +144,57 @@ def test_loading_while_another_process_saves_always_gets_a_whole_model(tmp_path)
         saver.wait(timeout=60)
     assert saver.returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cat_dog.keras", "cat_dog.keras.json"]
+
+
+def test_the_base_training_time_comes_from_the_record_or_is_measured(course, capsys):
+    """Notebook 07 compares moving the model with learning it again: the seconds notebook 02 measured, else timed anew."""
+    base(course, capsys)
+    path = course.model_path("cat_dog.keras")
+    record = json.loads(models.record_path(path).read_text())
+    assert record["training_seconds"] >= 0  # load_or_train_base times its training, as notebook 02 does
+    models.write_record(path, dict(course.model_record(), training_seconds=41.5))
+    assert recipes.base_training_seconds(course) == 41.5
+    assert "took 41.5 s on this computer (measured when it was trained" in capsys.readouterr().out
+    for unusable in ({}, {"training_seconds": "fast"}, {"training_seconds": 0}):  # none said, or nonsense
+        models.write_record(path, dict(course.model_record(), **unusable))
+        seconds = recipes.base_training_seconds(course)
+        assert seconds >= 0 and seconds != 41.5
+        assert "does not say how long its training took: training a new network the same way" in capsys.readouterr().out
+    models.write_record(path, dict(course.model_record(), seed=course.seed + 1, training_seconds=41.5))  # another model's
+    assert recipes.base_training_seconds(course) != 41.5
+    capsys.readouterr()
+
+
+def test_a_fine_tuning_is_loaded_only_when_it_started_from_the_same_everything(tmp_path, monkeypatch, capsys):
+    """Notebook 05 loads notebook 04's fine-tuned model instead of training it again, only when the result would be identical."""
+    monkeypatch.setattr(data, "MODELS_DIR", tmp_path / "models")
+    course = lesson.Lesson("toy", quick=True)
+    start = models.make_cnn(2, course.image_size, seed=0)
+    new = course.load("train", breeds=course.new_breed).sample(4, seed=0)
+    rehearsal = recipes.rehearsal_set(course)
+    saved, _ = recipes.fine_tune(models.copy_model(start, "in_04"), new, rehearsal, course, save_as="fixed.keras")
+    assert course.model_path("fixed.keras").exists()
+
+    loaded, history = recipes.load_or_fine_tune(models.copy_model(start, "in_05"), new, rehearsal, course, "fixed.keras")
+    assert history is None and "the same training gives exactly the same parameters" in capsys.readouterr().out
+    trained_again, _ = recipes.fine_tune(models.copy_model(start, "again"), new, rehearsal, course)
+    for a, b, c in zip(loaded.get_weights(), saved.get_weights(), trained_again.get_weights()):
+        assert np.array_equal(a, b) and np.array_equal(a, c)  # loading gives what fine-tuning again gives
+
+    changed = {  # any other start, pictures or recipe: fine-tuned anew
+        "rehearsal": (start, new, rehearsal.without(course.dog_breeds[:1])),
+        "new pictures": (start, course.load("train", breeds=course.new_breed).sample(3, seed=1), rehearsal),
+        "start model": (models.make_cnn(2, course.image_size, seed=1), new, rehearsal),
+    }
+    for what, (model, pictures, old) in changed.items():
+        _, history = recipes.load_or_fine_tune(models.copy_model(model, "other"), pictures, old, course, "fixed.keras")
+        said = capsys.readouterr().out
+        assert history is not None, what
+        assert "it was fine-tuned from another model, on other pictures or with another recipe. Fine-tuning now." in said, what
+        recipes.fine_tune(models.copy_model(start, "in_04"), new, rehearsal, course, save_as="fixed.keras")  # put it back
+    frozen = models.copy_model(start, "frozen")
+    models.set_base_trainable(frozen, False)  # the same parameters, other switches
+    assert recipes.load_or_fine_tune(frozen, new, rehearsal, course, "fixed.keras")[1] is not None
+    course.model_path("fixed.keras").unlink()
+    assert recipes.load_or_fine_tune(models.copy_model(start, "x"), new, rehearsal, course, "fixed.keras")[1] is not None
+    assert "(notebook 04 makes it): fine-tuning now." in capsys.readouterr().out

@@ -11,7 +11,7 @@ again, is listed here, in one place:
   note of which Oxford archives passed their checks (``checked-archives.json``);
 - the models the notebooks save under their own names, in ``models/`` and its
   sub-folders for QUICK runs and real photos (``cat_dog.keras``,
-  ``imagenet_cat_dog.keras``, their records ``*.keras.json`` and the export
+  ``imagenet_cat_dog.keras``, notebook 04's ``persians_fixed.keras``, their records ``*.keras.json`` and the export
   folders of notebook 07);
 - build and test output: ``build/``, ``artifacts/``, ``.pytest_cache/`` and the
   ``__pycache__/`` folders of ``helpers/``, ``tests/`` and ``tools/``.
@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CACHE_FILES = ["data/toy/*.npz", "data/folder-cache/*.npz", "data/oxford-cache/*.npz", "data/oxford-cache/checked-archives.json"]
 MODEL_FOLDERS = ["models", "models/quick", "models/oxford", "models/oxford/quick", "models/folder", "models/folder/quick"]
-MODEL_FILES = ["cat_dog.keras", "cat_dog.keras.json", "imagenet_cat_dog.keras", "imagenet_cat_dog.keras.json"]
+MODEL_FILES = ["cat_dog.keras", "cat_dog.keras.json", "imagenet_cat_dog.keras", "imagenet_cat_dog.keras.json",
+               "persians_fixed.keras", "persians_fixed.keras.json"]
 EXPORT_FOLDERS = ["export", "export_damaged", "export_again", "export_again_damaged", "export_with_optimizer"]  # notebook 07
 EXPORT_FILES = ["*.weights.h5", "*.json"]  # what sharing.export_model writes into an export folder (manifest.json too)
 BUILD_FOLDERS = ["build", "artifacts", ".pytest_cache", "helpers/__pycache__", "tests/__pycache__", "tools/__pycache__"]
