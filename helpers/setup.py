@@ -34,6 +34,27 @@ def _silence_stderr():
         os.close(saved)
 
 
+def keep_freed_memory(megabytes: int = 64) -> bool:
+    """Ask Linux's C library to keep ``megabytes`` of freed memory for the next training step.
+
+    By default glibc hands freed memory at the top of its heap back to the
+    system, and TensorFlow asks for it again a moment later, in every step:
+    millions of page faults that made a training up to three times slower on
+    Linux. Keeping a pad changes no number, only the time. Returns whether the
+    setting was made (False on macOS, Windows or a C library without it).
+    Used by ``setup``.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        m_top_pad = -2  # mallopt's M_TOP_PAD, from glibc's malloc.h
+        return ctypes.CDLL("libc.so.6").mallopt(m_top_pad, megabytes * 2**20) == 1
+    except (OSError, AttributeError):
+        return False
+
+
 def check_seed(seed, name: str = "SEED") -> int:
     """``seed`` as an int from 0 to 2**32 - 1, or a ValueError naming the parameter. Used by ``setup``, ``lesson``."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
@@ -67,11 +88,13 @@ def setup_tensorflow(seed: int = 0):
     - hides TensorFlow's C++ log lines (start-up banners, harmless warnings);
     - switches off oneDNN's reordered maths (it changes results slightly between CPUs);
     - fixes the number of threads (results depend on it);
+    - keeps freed memory for the next step on Linux (:func:`keep_freed_memory`, only faster);
     - seeds Python, NumPy and TensorFlow, and asks TensorFlow for deterministic ops.
 
     Returns the ``keras`` module. Used by ``setup``, ``models``, ``sharing``, ``training``, ``tools/bench.py``, ``tools/fingerprint.py``.
     """
     seed = check_seed(seed, "seed")
+    keep_freed_memory()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 3: only fatal C++ messages; Python errors still show
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -136,3 +138,15 @@ def test_training_refuses_pictures_of_the_wrong_size(keras, pets):
         training.train(model, pets, quiet=True)
     with pytest.raises(ValueError, match="no training pictures"):
         training.train(model, pets.subset(np.arange(0)), quiet=True)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the setting exists only in Linux's C library")
+def test_setup_keeps_freed_memory_on_linux(monkeypatch):
+    """Without the pad a training faulted in millions of pages and ran up to three times slower (tools/bench.py)."""
+    from helpers import setup
+
+    assert setup.keep_freed_memory() is True  # glibc accepted M_TOP_PAD
+    calls = []
+    monkeypatch.setattr(setup, "keep_freed_memory", lambda: calls.append(True) or True)
+    setup.setup_tensorflow(0)
+    assert calls == [True]
