@@ -116,11 +116,17 @@ def read_results(nb) -> dict:
 
 
 def slowest_cells(nb, cell_seconds: dict, top: int = 4) -> list:
-    """The ``top`` slowest code cells of a run: ``[index, seconds, first code line]``, slowest first."""
+    """The ``top`` slowest code cells of a run: ``[index, seconds, first code line]``, slowest first.
+
+    ``index`` counts the cells of the stored notebook, so the cell papermill
+    injected for the parameters is not counted: cell 21 is the stored one's cell 21.
+    """
+    injected = [i for i, c in enumerate(nb.cells) if "injected-parameters" in c.metadata.get("tags", [])]
     rows = []
     for index, seconds in sorted(cell_seconds.items(), key=lambda item: -item[1])[:top]:
         lines = [ln for ln in nb.cells[index].source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-        rows.append([index, round(seconds, 1), (lines[0] if lines else "")[:70]])
+        stored_index = index - sum(1 for i in injected if i < index)
+        rows.append([stored_index, round(seconds, 1), (lines[0] if lines else "")[:70]])
     return rows
 
 
@@ -339,7 +345,7 @@ def main(argv=None) -> int:
               f"{'ok' if above <= 3 else 'MISS'} (<= 3)")
     above = summary["series_trainings_above_floors"]
     print(f"  {'series':<40}{summary['series_trainings']:>6.2f}  above the floors {above:>6.2f}  {'ok' if above <= 8 else 'MISS'} (<= 8)")
-    print(f"slowest cells for seed {args.seeds[0]} (cell index, seconds, trainings, its first line):")
+    print(f"slowest cells for seed {args.seeds[0]} (cell index in the stored notebook, seconds, trainings, its first line):")
     summary["slowest_cells"] = {}
     for path in notebooks:
         rows = first[path.name[:2]].get("slowest_cells", [])
