@@ -20,6 +20,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .i18n import tr
+
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
 SIZES = (96, 128, 160, 192, 224)  # image sizes with published ImageNet weights
 ALPHAS = (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)  # network widths with published ImageNet weights
@@ -64,14 +66,15 @@ def _download(url: str, target: Path, timeout: float) -> None:
 
 def _check(image_size, alpha, weights) -> None:
     if weights not in ("imagenet", None):
-        raise ValueError(f"weights must be 'imagenet' or None (random start); got {weights!r}.")
+        raise ValueError(tr("weights must be 'imagenet' or None (random start); got {value!r}.").format(value=weights))
     if weights == "imagenet":
         if image_size not in SIZES:
-            raise ValueError(f"ImageNet weights exist for image_size {SIZES}; got {image_size!r}. Load the photos at one of these sizes.")
+            raise ValueError(tr("ImageNet weights exist for image_size {sizes}; got {value!r}. "
+                                "Load the photos at one of these sizes.").format(sizes=SIZES, value=image_size))
         if alpha not in ALPHAS:
-            raise ValueError(f"ImageNet weights exist for alpha {ALPHAS}; got {alpha!r}.")
+            raise ValueError(tr("ImageNet weights exist for alpha {alphas}; got {value!r}.").format(alphas=ALPHAS, value=alpha))
     elif isinstance(image_size, bool) or not isinstance(image_size, int) or image_size < 32:
-        raise ValueError(f"image_size must be a whole number of pixels, at least 32; got {image_size!r}.")
+        raise ValueError(tr("image_size must be a whole number of pixels, at least 32; got {value!r}.").format(value=image_size))
 
 
 def make_backbone(image_size: int = DEFAULT_SIZE, alpha: float = DEFAULT_ALPHA, weights: str | None = "imagenet",
@@ -89,19 +92,20 @@ def make_backbone(image_size: int = DEFAULT_SIZE, alpha: float = DEFAULT_ALPHA, 
         path = weights_path(alpha, image_size)
         if not path.is_file():
             url = WEIGHTS_URL + path.name
-            how = (
-                f"To use them offline, download {url}\ninto {path.parent}/ (keep the file name), "
+            how = tr(
+                "To use them offline, download {url}\ninto {folder}/ (keep the file name), "
                 "or run this once on a computer with a network and copy that folder."
-            )
+            ).format(url=url, folder=path.parent)
             if not allow_download:
-                raise WeightsNotAvailable(f"The ImageNet weights for MobileNetV2 are not in the Keras cache.\n{how}")
+                raise WeightsNotAvailable(tr("The ImageNet weights for MobileNetV2 are not in the Keras cache.") + f"\n{how}")
             try:
                 _download(url, path, timeout)
             except (OSError, ValueError) as e:  # no network, server error, timeout, disk full
-                why = f"no connection ({e.reason})" if isinstance(e, urllib.error.URLError) else str(e)
+                why = (tr("no connection ({reason})").format(reason=e.reason) if isinstance(e, urllib.error.URLError)
+                       else str(e))
                 raise WeightsNotAvailable(
-                    "The ImageNet weights for MobileNetV2 are not in the Keras cache and could not be downloaded.\n"
-                    f"Reason: {why}.\n{how}"
+                    tr("The ImageNet weights for MobileNetV2 are not in the Keras cache and could not be downloaded.")
+                    + "\n" + tr("Reason: {reason}.").format(reason=why) + f"\n{how}"
                 ) from None
 
     import keras
@@ -113,7 +117,8 @@ def make_backbone(image_size: int = DEFAULT_SIZE, alpha: float = DEFAULT_ALPHA, 
         )
     except (OSError, ValueError) as e:  # e.g. a damaged file in the cache
         raise WeightsNotAvailable(
-            f"The weights file {path} could not be loaded ({e}). Delete it; it will be downloaded again."
+            tr("The weights file {path} could not be loaded ({error}). Delete it; it will be downloaded again.").format(
+                path=path, error=e)
         ) from None
     # keras names it after alpha and size; rename so summaries and layer look-ups are stable
     return keras.Model(base.input, base.output, name=name)

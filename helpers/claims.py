@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import numbers
 
+from .i18n import tr
+
 DEFAULT_SEED = 0  # the seed the stored notebooks are run with
 
 
@@ -68,10 +70,10 @@ class Claims:
         if not course.checks_claims:  # reported, never asserted: each line says whether it held in this run
             print(course.why_no_claims)
             for claim, ok, evidence, _ in self.results:
-                verdict = "held here" if ok else "did not hold here"
-                print(f"  (not checked) {claim}: {verdict}" + (f" ({evidence})" if evidence else ""))
+                line = tr("(not checked) {claim}: held here") if ok else tr("(not checked) {claim}: did not hold here")
+                print("  " + line.format(claim=claim) + (f" ({evidence})" if evidence else ""))
             held = sum(ok for _, ok, _, _ in self.results)
-            print(f"{held} of {len(self.results)} of these claims held in this run.")
+            print(tr("{held} of {total} of these claims held in this run.").format(held=held, total=len(self.results)))
             return {}
         failed, unlucky = [], []
         for claim, ok, evidence, why in self.results:
@@ -79,10 +81,10 @@ class Claims:
             if not ok:
                 (unlucky if why is not None and course.seed != DEFAULT_SEED else failed).append((claim, why))
         for claim, why in unlucky:
-            print(f"Not on this seed (SEED = {course.seed}): {claim}. {why}")
+            print(tr("Not on this seed (SEED = {seed}): {claim}. {why}").format(seed=course.seed, claim=claim, why=why))
         if failed:
-            raise AssertionError("a claim of the lesson does not hold: " + "; ".join(c for c, _ in failed))
-        print("All claims hold." if not unlucky else "The lesson's claims hold; the line above says what this seed changed.")
+            raise AssertionError(tr("a claim of the lesson does not hold: {claims}").format(claims="; ".join(c for c, _ in failed)))
+        print(tr("All claims hold.") if not unlucky else tr("The lesson's claims hold; the line above says what this seed changed."))
         return {claim: ok for claim, ok, _, _ in self.results}
 
 

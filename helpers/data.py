@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from . import toypets
+from .i18n import tr
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -54,14 +55,16 @@ class PetImages:
         self.breeds = np.asarray(self.breeds, dtype=str)
         if self.images.ndim != 4 or self.images.shape[-1] != 3:
             raise ValueError(
-                f"images must have shape (n, height, width, 3) (RGB), got {self.images.shape}. "
-                "Convert grey or RGBA pictures to RGB first (helpers.folder does this for you)."
+                tr("images must have shape (n, height, width, 3) (RGB), got {shape}. "
+                   "Convert grey or RGBA pictures to RGB first (helpers.folder does this for you).").format(
+                    shape=self.images.shape)
             )
         n = len(self.images)
         if len(self.classes) != n or len(self.breeds) != n:
             raise ValueError(
-                f"got {n} images but {len(self.classes)} class names and {len(self.breeds)} breed names; "
-                "give exactly one class and one breed per image."
+                tr("got {n} images but {classes} class names and {breeds} breed names; "
+                   "give exactly one class and one breed per image.").format(
+                    n=n, classes=len(self.classes), breeds=len(self.breeds))
             )
         self.images = _as_pixels(self.images)
 
@@ -69,9 +72,10 @@ class PetImages:
         return len(self.images)
 
     def __repr__(self) -> str:
-        counts = ", ".join(f"{b}: {c}" for b, c in self.breed_counts().items())
+        counts = ", ".join(f"{tr(b)}: {c}" for b, c in self.breed_counts().items())
         size = "x".join(map(str, self.images.shape[1:3])) if len(self) else "-"
-        return f"PetImages({len(self)} images of {size} px from '{self.source}'; {counts})"
+        return tr("PetImages({n} images of {size} px from '{source}'; {counts})").format(
+            n=len(self), size=size, source=self.source, counts=counts)
 
     # -- looking at what is inside -------------------------------------------------
     def breed_counts(self) -> dict[str, int]:
@@ -90,8 +94,9 @@ class PetImages:
         unknown = sorted(set(self.classes) - set(class_names))
         if unknown:
             raise ValueError(
-                f"these images have classes {unknown} that are not among {class_names}; "
-                "filter them out with .where(classes=...) or add them to class_names."
+                tr("these images have classes {unknown} that are not among {class_names}; "
+                   "filter them out with .where(classes=...) or add them to class_names.").format(
+                    unknown=unknown, class_names=class_names)
             )
         lookup = {c: i for i, c in enumerate(class_names)}
         return np.array([lookup[c] for c in self.classes], dtype="int64")
@@ -125,7 +130,7 @@ class PetImages:
         """``n`` images picked at random (without repeats), reproducibly from ``seed``."""
         n = _count(n, "n")
         if n > len(self):
-            raise ValueError(f"asked for {n} images but this set has only {len(self)}; ask for fewer.")
+            raise ValueError(tr("asked for {n} images but this set has only {have}; ask for fewer.").format(n=n, have=len(self)))
         rng = np.random.default_rng(seed)
         return self.subset(np.sort(rng.choice(len(self), size=n, replace=False)))
 
@@ -146,8 +151,8 @@ class PetImages:
     def __add__(self, other: "PetImages") -> "PetImages":
         if self.images.shape[1:] != other.images.shape[1:]:
             raise ValueError(
-                f"cannot join images of shape {self.images.shape[1:]} and {other.images.shape[1:]}; "
-                "load both sets with the same image_size."
+                tr("cannot join images of shape {first} and {second}; "
+                   "load both sets with the same image_size.").format(first=self.images.shape[1:], second=other.images.shape[1:])
             )
         return PetImages(
             np.concatenate([self.images, other.images]),
@@ -178,34 +183,41 @@ def _as_pixels(images: np.ndarray) -> np.ndarray:
         low, high = int(images.min()), int(images.max())
         if 0 <= low and high <= 255:
             return images.astype(np.uint8)
-        found = f"whole numbers from {low} to {high}"
+        found = tr("whole numbers from {low} to {high}").format(low=low, high=high)
     elif np.issubdtype(images.dtype, np.floating):
         finite = images[np.isfinite(images)]
-        span = f"from {float(finite.min()):.3g} to {float(finite.max()):.3g}" if finite.size else "none of them a number"
+        if finite.size:
+            found = tr("{dtype} values from {low:.3g} to {high:.3g}").format(
+                dtype=images.dtype, low=float(finite.min()), high=float(finite.max()))
+        else:
+            found = tr("{dtype} values none of them a number").format(dtype=images.dtype)
         missing = int(images.size - finite.size)
-        found = f"{images.dtype} values {span}" + (f", and {missing} NaN or infinite values" if missing else "")
+        if missing:
+            found = tr("{values}, and {missing} NaN or infinite values").format(values=found, missing=missing)
     else:
-        found = f"values of type {images.dtype}"
+        found = tr("values of type {dtype}").format(dtype=images.dtype)
     raise ValueError(
-        f"images must be pixel values: whole numbers from 0 to 255 (dtype uint8); got {found}. "
-        "Pictures scaled to 0..1 need (images * 255).round().astype('uint8'); "
-        "helpers.images.read_image gives the right kind for a photo file."
+        tr("images must be pixel values: whole numbers from 0 to 255 (dtype uint8); got {found}. "
+           "Pictures scaled to 0..1 need (images * 255).round().astype('uint8'); "
+           "helpers.images.read_image gives the right kind for a photo file.").format(found=found)
     )
 
 
 def _count(n, name: str) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"{name} must be a whole number of images, 0 or more; got {n!r}.")
+        raise ValueError(tr("{name} must be a whole number of images, 0 or more; got {value!r}.").format(name=name, value=n))
     return int(n)
 
 
 def _check_known(kind: str, asked, known) -> None:
     unknown = sorted({str(a) for a in asked} - {str(k) for k in known})
     if unknown:
-        raise ValueError(
-            f"unknown {kind} {unknown}; this set has: {sorted(str(k) for k in known)}. "
-            "Check the spelling (names are lower case)."
-        )
+        message = (tr("unknown breed {unknown}; this set has: {known}. Check the spelling (names are lower case).")
+                   if kind == "breed" else
+                   tr("unknown class {unknown}; this set has: {known}. Check the spelling (names are lower case).")
+                   if kind == "class" else
+                   tr("unknown {kind} {unknown}; this set has: {known}. Check the spelling (names are lower case)."))
+        raise ValueError(message.format(kind=kind, unknown=unknown, known=sorted(str(k) for k in known)))
 
 
 def split_of(digest: str, seed: int = 0, fractions=(0.7, 0.15, 0.15)) -> str:
@@ -222,7 +234,8 @@ def split_of(digest: str, seed: int = 0, fractions=(0.7, 0.15, 0.15)) -> str:
     """
     fractions = np.asarray(fractions, dtype=float)
     if fractions.shape != (3,) or np.any(fractions < 0) or not np.isclose(fractions.sum(), 1.0):
-        raise ValueError(f"fractions must be three numbers >= 0 that add up to 1, e.g. (0.7, 0.15, 0.15); got {fractions.tolist()}.")
+        raise ValueError(tr("fractions must be three numbers >= 0 that add up to 1, e.g. (0.7, 0.15, 0.15); got {fractions}.").format(
+            fractions=fractions.tolist()))
     number = int(hashlib.sha256(f"{int(seed)}:{digest}".encode()).hexdigest()[:13], 16) / 16**13  # 0 <= number < 1
     if number < fractions[0]:
         return "train"
@@ -262,9 +275,9 @@ def toy_pets(
     _check_known("breed", breeds, set(toypets.BREEDS))
     n_per_breed = _count(n_per_breed, "n_per_breed")
     if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
+        raise ValueError(tr("split must be one of {splits}; got {value!r}.").format(splits=SPLITS, value=split))
     if not isinstance(image_size, (int, np.integer)) or not 16 <= image_size <= 256:
-        raise ValueError(f"image_size must be a whole number of pixels from 16 to 256; got {image_size!r}.")
+        raise ValueError(tr("image_size must be a whole number of pixels from 16 to 256; got {value!r}.").format(value=image_size))
 
     key = json.dumps([breeds, n_per_breed, split, seed, int(image_size), toypets.GENERATOR_VERSION])
     path = DATA_DIR / "toy" / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.npz"
@@ -341,8 +354,9 @@ def write_cache(path: Path, pets: PetImages, skipped: dict | None = None, compre
             Path(tmp).unlink(missing_ok=True)
         if not _cache_warned:
             _cache_warned = True
-            print(f"Note: cannot save a cache in {path.parent} ({error.strerror or error}); "
-                  "carrying on without it (the pictures are made again next time, which only takes longer).")
+            print(tr("Note: cannot save a cache in {folder} ({error}); "
+                     "carrying on without it (the pictures are made again next time, which only takes longer).").format(
+                folder=path.parent, error=error.strerror or error))
         return False
 
 
@@ -353,4 +367,4 @@ if __name__ == "__main__":  # python -m helpers.data download oxford-pets
         from helpers import oxford
 
         raise SystemExit(oxford.main(["download", *sys.argv[3:]]))
-    raise SystemExit("usage: python -m helpers.data download oxford-pets [--root DIR] [--remove-archives]")
+    raise SystemExit(tr("usage: {command}").format(command="python -m helpers.data download oxford-pets [--root DIR] [--remove-archives]"))

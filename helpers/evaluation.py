@@ -7,9 +7,12 @@ print and compare nicely. Introduced in notebook 01; per-breed views in 03.
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
 from .data import PetImages
+from .i18n import tr
 
 
 def predict_proba(model, pets: PetImages, class_names=("cat", "dog"), batch_size: int = 256) -> np.ndarray:
@@ -20,14 +23,16 @@ def predict_proba(model, pets: PetImages, class_names=("cat", "dog"), batch_size
     n_out = model.output_shape[-1]
     if n_out != len(class_names):
         raise ValueError(
-            f"the model has {n_out} outputs but {len(class_names)} class names {tuple(class_names)} were given; "
-            "pass the class names the model was trained with (e.g. ('cat', 'dog') before rabbits were added)."
+            tr("the model has {outputs} outputs but {n} class names {names} were given; "
+               "pass the class names the model was trained with (e.g. ('cat', 'dog') before rabbits were added).").format(
+                outputs=n_out, n=len(class_names), names=tuple(class_names))
         )
     expected = tuple(model.input_shape[1:])
     if len(pets) and tuple(pets.images.shape[1:]) != expected:
         raise ValueError(
-            f"the model expects images of shape {expected} but got {tuple(pets.images.shape[1:])}; "
-            "load the data with the same image_size the model was built for."
+            tr("the model expects images of shape {expected} but got {shape}; "
+               "load the data with the same image_size the model was built for.").format(
+                expected=expected, shape=tuple(pets.images.shape[1:]))
         )
     if len(pets) == 0:
         return np.zeros((0, n_out), dtype="float32")
@@ -39,8 +44,9 @@ def _as_proba(model_or_proba, pets, class_names):
         proba = model_or_proba
         if proba.shape != (len(pets), len(class_names)):
             raise ValueError(
-                f"probabilities have shape {proba.shape} but {len(pets)} images and {len(class_names)} classes "
-                "need shape (images, classes); compute them with predict_proba on the same images."
+                tr("probabilities have shape {shape} but {images} images and {classes} classes "
+                   "need shape (images, classes); compute them with predict_proba on the same images.").format(
+                    shape=proba.shape, images=len(pets), classes=len(class_names))
             )
         return proba
     return predict_proba(model_or_proba, pets, class_names)
@@ -55,7 +61,7 @@ def predict_classes(model_or_proba, pets: PetImages, class_names=("cat", "dog"))
 def accuracy(model_or_proba, pets: PetImages, class_names=("cat", "dog")) -> float:
     """Fraction of images whose predicted class is the true class: our P. Introduced in notebook 01."""
     if len(pets) == 0:
-        raise ValueError("cannot measure accuracy on 0 images; check the breed or class filter you used.")
+        raise ValueError(tr("cannot measure accuracy on 0 images; check the breed or class filter you used."))
     return float(np.mean(predict_classes(model_or_proba, pets, class_names) == pets.classes))
 
 
@@ -77,7 +83,7 @@ def least_sure(model_or_proba, pets: PetImages, n: int, class_names=("cat", "dog
     change to the model would flip. Used by ``recipes``.
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a whole number, 0 or more; got {n!r}.")
+        raise ValueError(tr("n must be a whole number, 0 or more; got {n!r}.").format(n=n))
     proba = _as_proba(model_or_proba, pets, class_names)
     sure = sureness(proba, pets, class_names)
     right = np.argmax(proba, axis=1) == pets.labels(class_names)
@@ -106,7 +112,8 @@ def confusion_matrix(model_or_proba, pets: PetImages, class_names=("cat", "dog")
     index = {c: i for i, c in enumerate(class_names)}
     unknown = sorted(set(pets.classes) - set(index))
     if unknown:
-        raise ValueError(f"images of class {unknown} cannot be scored by a model that only knows {tuple(class_names)}.")
+        raise ValueError(tr("images of class {unknown} cannot be scored by a model that only knows {names}.").format(
+            unknown=unknown, names=tuple(class_names)))
     matrix = np.zeros((len(class_names), len(class_names)), dtype=int)
     for true, pred in zip(pets.classes, predicted):
         matrix[index[true], index[pred]] += 1
@@ -163,8 +170,20 @@ def fix_report(model_or_proba, pets: PetImages, before: dict, new_breed: str, cl
 
 def print_reports(reports: dict) -> None:
     """Print :func:`fix_report` results as a table, one line per recipe. Introduced in notebook 05."""
-    width = max(len(name) for name in reports)
-    print(f"{'':<{width}}  Persians  old breeds together  worst old breed (its drop)")
+    width = max(_width(name) for name in reports)
+    persians, old, worst_old = tr("Persians"), tr("old breeds together"), tr("worst old breed (its drop)")
+    persians_width, old_width = max(_width(persians), 6), max(_width(old), 6)  # each column as wide as its heading
+    print(f"{_pad('', width)}  {_pad(persians, persians_width)}  {_pad(old, old_width)}  {worst_old}")
     for name, r in reports.items():
-        worst = f"{r['worst_breed']} {r['worst_breed_accuracy']:.3f} ({r['largest_drop']:+.3f})"
-        print(f"{name:<{width}}  {r['persians']:8.3f}  {r['old_together']:19.3f}  {worst}")
+        worst = f"{tr(r['worst_breed'])} {r['worst_breed_accuracy']:.3f} ({r['largest_drop']:+.3f})"
+        print(f"{_pad(name, width)}  {r['persians']:{persians_width}.3f}  {r['old_together']:{old_width}.3f}  {worst}")
+
+
+def _width(text: str) -> int:
+    """How many columns ``text`` takes in a fixed-width font: Hangul and other wide letters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` columns (see :func:`_width`)."""
+    return str(text) + " " * max(0, width - _width(text))

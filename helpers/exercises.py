@@ -29,8 +29,10 @@ from typing import Callable
 
 import numpy as np
 
+from .i18n import tr, tr_noop
+
 CORRECT, WRONG, UNANSWERED = "correct", "wrong", "unanswered"
-_SYMBOL = {CORRECT: "✓ Correct: ", WRONG: "✗ Not quite: ", UNANSWERED: "Not answered yet: "}
+_SYMBOL = {CORRECT: tr_noop("✓ Correct: "), WRONG: tr_noop("✗ Not quite: "), UNANSWERED: tr_noop("Not answered yet: ")}
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Verdict:
 
     @property
     def message(self) -> str:
-        return _SYMBOL[self.status] + self.text
+        return tr(_SYMBOL[self.status]) + self.text
 
     def __str__(self) -> str:
         return self.message
@@ -76,18 +78,20 @@ def _close(a: float, b: float, tol: float = 1e-4) -> bool:
 def _as_number(value, what: str):
     """``value`` as a float, or a Verdict explaining why it is not a number."""
     if isinstance(value, bool):
-        return Verdict(WRONG, f"{what} should be a number, not {value!r} (True/False).")
+        return Verdict(WRONG, tr("{what} should be a number, not {value!r} (True/False).").format(what=what, value=value))
     if isinstance(value, (np.ndarray, list, tuple, dict)):
         size = np.size(value) if not isinstance(value, dict) else len(value)
         if size == 1 and not isinstance(value, dict):
             return float(np.asarray(value).reshape(-1)[0])
-        return Verdict(WRONG, f"{what} should be one number, but it holds {size} values. Reduce them to one (a mean, a sum, a fraction).")
+        return Verdict(WRONG, tr("{what} should be one number, but it holds {size} values. "
+                                 "Reduce them to one (a mean, a sum, a fraction).").format(what=what, size=size))
     if callable(value):
-        return Verdict(WRONG, f"{what} is a function, not a number: did you forget to call it?")
+        return Verdict(WRONG, tr("{what} is a function, not a number: did you forget to call it?").format(what=what))
     try:
         return float(value)
     except (TypeError, ValueError):
-        return Verdict(WRONG, f"{what} should be a number, got {type(value).__name__} {value!r:.60}.")
+        return Verdict(WRONG, tr("{what} should be a number, got {kind} {value!r:.60}.").format(
+            what=what, kind=type(value).__name__, value=value))
 
 
 def _fraction(value, what: str):
@@ -96,11 +100,12 @@ def _fraction(value, what: str):
     if isinstance(number, Verdict):
         return number
     if math.isnan(number):
-        return Verdict(WRONG, f"{what} is NaN (not a number): did you average over zero pictures?")
+        return Verdict(WRONG, tr("{what} is NaN (not a number): did you average over zero pictures?").format(what=what))
     if 1 < number <= 100:
-        return Verdict(WRONG, f"{what} is {number:g}: that looks like a percentage or a count. Give a fraction from 0 to 1.")
+        return Verdict(WRONG, tr("{what} is {number:g}: that looks like a percentage or a count. "
+                                 "Give a fraction from 0 to 1.").format(what=what, number=number))
     if not 0 <= number <= 1:
-        return Verdict(WRONG, f"{what} is {number:g}, but a fraction lies between 0 and 1.")
+        return Verdict(WRONG, tr("{what} is {number:g}, but a fraction lies between 0 and 1.").format(what=what, number=number))
     return number
 
 
@@ -108,7 +113,8 @@ def _need(context: dict, exercise_id: str, *names: str):
     missing = [n for n in names if context.get(n) is None]
     if missing:
         given = ", ".join(f"{n}=..." for n in names)
-        raise ValueError(f"exercises.check({exercise_id!r}, value, {given}) needs {', '.join(missing)} to work out the answer.")
+        raise ValueError(tr("exercises.check({exercise_id!r}, value, {given}) needs {missing} to work out the answer.").format(
+            exercise_id=exercise_id, given=given, missing=", ".join(missing)))
     return [context[n] for n in names]
 
 
@@ -130,27 +136,30 @@ def _always_dog(value, pets=None, **_):
     if pets is not None:
         classes = np.asarray(pets.classes)
         expected = float(np.mean(classes == "dog"))
-        where = "the test pictures"
+        where = tr("the test pictures")
     else:
         from . import toypets
 
         animals = [toypets.BREEDS[b].animal for b in toypets.TRAIN_BREEDS]
         expected = animals.count("dog") / len(animals)
-        where = "the toy test pets"
+        where = tr("the toy test pets")
     if _close(number, expected):
-        verdict = "better" if expected > 0.5 else "no better"
-        return Verdict(
-            CORRECT,
-            f"always answering \"dog\" is right on {_pct(expected)} of {where}: exactly the share of dogs. "
-            f"That is {verdict} than the coin, yet it learned nothing: compare a model with this 'majority' floor too, "
-            "not only with chance.",
-        )
+        if expected > 0.5:
+            text = tr("always answering \"dog\" is right on {share} of {where}: exactly the share of dogs. "
+                      "That is better than the coin, yet it learned nothing: compare a model with this 'majority' floor too, "
+                      "not only with chance.")
+        else:
+            text = tr("always answering \"dog\" is right on {share} of {where}: exactly the share of dogs. "
+                      "That is no better than the coin, yet it learned nothing: compare a model with this 'majority' floor too, "
+                      "not only with chance.")
+        return Verdict(CORRECT, text.format(share=_pct(expected), where=where))
     if _close(number, 1 - expected):
-        return Verdict(WRONG, f"{_pct(number)} is the share of cats. Did your program answer \"cat\"? It should always say \"dog\".")
+        return Verdict(WRONG, tr("{share} is the share of cats. Did your program answer \"cat\"? "
+                                 "It should always say \"dog\".").format(share=_pct(number)))
     return Verdict(
         WRONG,
-        f"got {number:.3f}. A program that always says \"dog\" is right exactly on the dogs: measure it with "
-        "performance(always_dog, test_pets), on the test set, not the training pictures.",
+        tr("got {number:.3f}. A program that always says \"dog\" is right exactly on the dogs: measure it with "
+           "performance(always_dog, test_pets), on the test set, not the training pictures.").format(number=number),
     )
 
 
@@ -171,14 +180,18 @@ def _conv1_parameters(value, model=None, **_):
         return number
     formula = f"({h} x {w} x {c_in} + 1) x {filters} = {expected}" if has_bias else f"{h} x {w} x {c_in} x {filters} = {expected}"
     if number == expected:
-        return Verdict(CORRECT, f"conv1 has {formula} parameters, the number model.summary() shows for it.")
+        return Verdict(CORRECT, tr("conv1 has {formula} parameters, the number model.summary() shows for it.").format(formula=formula))
     if has_bias and number == weights:
-        return Verdict(WRONG, f"{int(number)} counts the weights only. Each filter also has one bias: add {filters}.")
+        return Verdict(WRONG, tr("{number} counts the weights only. Each filter also has one bias: add {filters}.").format(
+            number=int(number), filters=filters))
     if number == h * w * c_in + int(has_bias):
-        return Verdict(WRONG, f"{int(number)} is the count for one filter. conv1 has {filters} of them.")
+        return Verdict(WRONG, tr("{number} is the count for one filter. conv1 has {filters} of them.").format(
+            number=int(number), filters=filters))
     if number == (h * w + int(has_bias)) * filters:
-        return Verdict(WRONG, f"{int(number)} leaves out the colours: each filter looks at {c_in} colour channels, so it has {h} x {w} x {c_in} weights.")
-    return Verdict(WRONG, f"got {number:g}. Per filter: {h} x {w} pixels x {c_in} colours weights, plus 1 bias; then times the number of filters.")
+        return Verdict(WRONG, tr("{number} leaves out the colours: each filter looks at {c_in} colour channels, "
+                                 "so it has {h} x {w} x {c_in} weights.").format(number=int(number), c_in=c_in, h=h, w=w))
+    return Verdict(WRONG, tr("got {number:g}. Per filter: {h} x {w} pixels x {c_in} colours weights, plus 1 bias; "
+                             "then times the number of filters.").format(number=number, h=h, w=w, c_in=c_in))
 
 
 def _confidence_when_wrong(value, probabilities=None, pets=None, breed="persian", class_names=("cat", "dog"), **_):
@@ -196,13 +209,16 @@ def _confidence_when_wrong(value, probabilities=None, pets=None, breed="persian"
     wrong = np.argmax(proba, axis=1) != truth
     mine = breeds == breed
     if not mine.any():
-        raise ValueError(f"there are no pictures of breed {breed!r} in pets; pass the test set that holds them (breed=... to ask about another).")
+        raise ValueError(tr("there are no pictures of breed {breed!r} in pets; pass the test set that holds them "
+                            "(breed=... to ask about another).").format(breed=breed))
     wrong_mine = wrong & mine
     if value is not None and not wrong_mine.any():
         number = _as_number(value, "`mean_confidence_when_wrong`")
         if not isinstance(number, Verdict) and math.isnan(number):
-            return Verdict(CORRECT, f"this model got every {breed} right, so there is no mistake to average (NaN).")
-        return Verdict(WRONG, f"this model got every {breed} right: there are no mistakes, so the mean over them is undefined (NaN).")
+            return Verdict(CORRECT, tr("this model got every {breed} right, so there is no mistake to average (NaN).").format(
+                breed=tr(breed)))
+        return Verdict(WRONG, tr("this model got every {breed} right: there are no mistakes, "
+                                 "so the mean over them is undefined (NaN).").format(breed=tr(breed)))
     number = _fraction(value, "`mean_confidence_when_wrong`")
     if isinstance(number, Verdict):
         return number
@@ -212,20 +228,24 @@ def _confidence_when_wrong(value, probabilities=None, pets=None, breed="persian"
     if _close(number, expected):
         return Verdict(
             CORRECT,
-            f"on the {n} {breed} pictures it got wrong the model was on average {_pct(expected)} sure of its wrong answer. "
-            "A model can be confidently wrong: a high probability is not a guarantee.",
+            tr("on the {n} {breed} pictures it got wrong the model was on average {share} sure of its wrong answer. "
+               "A model can be confidently wrong: a high probability is not a guarantee.").format(
+                n=n, breed=tr(breed), share=_pct(expected)),
         )
     if _close(number, float(confidence[mine].mean())):
-        return Verdict(WRONG, f"that is the mean confidence on all {int(mine.sum())} {breed} pictures. Keep only those it got wrong.")
+        return Verdict(WRONG, tr("that is the mean confidence on all {n} {breed} pictures. Keep only those it got wrong.").format(
+            n=int(mine.sum()), breed=tr(breed)))
     if wrong.any() and _close(number, float(confidence[wrong].mean())):
-        return Verdict(WRONG, f"that is the mean confidence on all its mistakes, every breed. The exercise asks about the {breed} pictures only.")
+        return Verdict(WRONG, tr("that is the mean confidence on all its mistakes, every breed. "
+                                 "The exercise asks about the {breed} pictures only.").format(breed=tr(breed)))
     true_column = proba[wrong_mine, truth[wrong_mine]] if (truth[wrong_mine] >= 0).all() else None
     if true_column is not None and _close(number, float(true_column.mean())):
-        return Verdict(WRONG, "that is the probability of the right answer. Confidence is the probability of the answer it gave: the largest in each row.")
+        return Verdict(WRONG, tr("that is the probability of the right answer. "
+                                 "Confidence is the probability of the answer it gave: the largest in each row."))
     return Verdict(
         WRONG,
-        f"got {number:.3f}. Select the {breed} rows of `probabilities`, keep those where the model chose the wrong class, "
-        "then average the largest probability of each row.",
+        tr("got {number:.3f}. Select the {breed} rows of `probabilities`, keep those where the model chose the wrong class, "
+           "then average the largest probability of each row.").format(number=number, breed=tr(breed)),
     )
 
 
@@ -246,21 +266,24 @@ def _share_called_cat(value, model=None, pets=None, **_):
     if _close(number, expected):
         cats = float(np.mean(np.asarray(pets.classes) == "cat"))
         if max(expected, 1 - expected) >= 0.95:  # one answer for (almost) every picture
-            meaning = "Answering one class for (almost) everything is a class collapse."
+            meaning = tr("Answering one class for (almost) everything is a class collapse.")
         else:
-            meaning = "It still gives both answers: not a full class collapse."
-        joined = "while only" if expected > cats else "and"
-        return Verdict(CORRECT, f"it calls {_pct(expected)} of all test pictures cats, {joined} {_pct(cats)} of them are cats. "
-                                + meaning)
+            meaning = tr("It still gives both answers: not a full class collapse.")
+        if expected > cats:
+            calls = tr("it calls {called} of all test pictures cats, while only {cats} of them are cats.")
+        else:
+            calls = tr("it calls {called} of all test pictures cats, and {cats} of them are cats.")
+        return Verdict(CORRECT, calls.format(called=_pct(expected), cats=_pct(cats)) + " " + meaning)
     if _close(number, 1 - expected):
-        return Verdict(WRONG, "that is the share called \"dog\". The exercise asks how often the answer is \"cat\".")
+        return Verdict(WRONG, tr("that is the share called \"dog\". The exercise asks how often the answer is \"cat\"."))
     hits = predict_classes(model, pets) == np.asarray(pets.classes)
     if _close(number, float(np.mean(hits))):
-        return Verdict(WRONG, "that is the accuracy (answers that are right). Count the answers that say \"cat\", right or wrong.")
+        return Verdict(WRONG, tr("that is the accuracy (answers that are right). Count the answers that say \"cat\", right or wrong."))
     cats = np.asarray(pets.classes) == "cat"
     if cats.any() and _close(number, float(np.mean(called_cat[cats]))):
-        return Verdict(WRONG, "that counts only the true cats. Use every test picture, dogs included.")
-    return Verdict(WRONG, f"got {number:.3f}. Predict a class for every test picture with `trapped`, then take the share of \"cat\" answers.")
+        return Verdict(WRONG, tr("that counts only the true cats. Use every test picture, dogs included."))
+    return Verdict(WRONG, tr("got {number:.3f}. Predict a class for every test picture with `trapped`, "
+                             "then take the share of \"cat\" answers.").format(number=number))
 
 
 def _fluffy_dogs_without_them(value, model=None, pets=None, fluffy_breeds=None, before=None, **_):
@@ -280,19 +303,21 @@ def _fluffy_dogs_without_them(value, model=None, pets=None, fluffy_breeds=None, 
     expected = accuracy(model, pets.where(breeds=list(fluffy)))
     if not _close(number, expected):
         if _close(number, accuracy(model, pets)):
-            return Verdict(WRONG, "that is the accuracy on every test picture. Keep only the fluffy dog breeds.")
+            return Verdict(WRONG, tr("that is the accuracy on every test picture. Keep only the fluffy dog breeds."))
         dogs = pets.where(classes="dog")
         if len(dogs) and _close(number, accuracy(model, dogs)):
-            return Verdict(WRONG, "that is the accuracy on all dogs. Keep only the fluffy dog breeds.")
+            return Verdict(WRONG, tr("that is the accuracy on all dogs. Keep only the fluffy dog breeds."))
         if before is not None and _close(number, float(before)):
-            return Verdict(WRONG, "that is the fluffy dogs' accuracy before fine-tuning. Measure the new model.")
-        return Verdict(WRONG, f"got {number:.3f}. Measure `no_fluffy` on the test pictures of the fluffy dog breeds only.")
+            return Verdict(WRONG, tr("that is the fluffy dogs' accuracy before fine-tuning. Measure the new model."))
+        return Verdict(WRONG, tr("got {number:.3f}. Measure `no_fluffy` on the test pictures of the fluffy dog breeds only.").format(
+            number=number))
     if before is None:
-        return Verdict(CORRECT, f"after this fine-tuning the fluffy dogs are right {_pct(expected)} of the time.")
+        return Verdict(CORRECT, tr("after this fine-tuning the fluffy dogs are right {share} of the time.").format(share=_pct(expected)))
     change = expected - float(before)
-    story = (f"they fell by {-change:.3f} without fluffy dogs to rehearse." if change < -0.02
-             else "they held within two points on this seed; try another SEED and look again.")
-    return Verdict(CORRECT, f"fluffy dogs {_pct(expected)} after, {_pct(before)} before: {story}")
+    story = (tr("they fell by {drop:.3f} without fluffy dogs to rehearse.").format(drop=-change) if change < -0.02
+             else tr("they held within two points on this seed; try another SEED and look again."))
+    return Verdict(CORRECT, tr("fluffy dogs {after} after, {before} before: {story}").format(
+        after=_pct(expected), before=_pct(before), story=story))
 
 
 def _rabbit_confusion(value, matrix=None, class_names=("cat", "dog", "rabbit"), **_):
@@ -306,7 +331,7 @@ def _rabbit_confusion(value, matrix=None, class_names=("cat", "dog", "rabbit"), 
     r = list(class_names).index("rabbit")
     row = matrix[r]
     if row.sum() == 0:
-        raise ValueError("the confusion matrix has no rabbits in its rabbit row; compute it on a test set with rabbits.")
+        raise ValueError(tr("the confusion matrix has no rabbits in its rabbit row; compute it on a test set with rabbits."))
     confused = row.sum() - row[r]
     expected = confused / row.sum()
     number = _as_number(value, "`rabbit_confusion`")
@@ -315,19 +340,23 @@ def _rabbit_confusion(value, matrix=None, class_names=("cat", "dog", "rabbit"), 
     if _close(number, expected):
         return Verdict(
             CORRECT,
-            f"{int(confused)} of {int(row.sum())} test rabbits ({_pct(expected)}) were called a cat or a dog: "
-            "the rabbit row, without its diagonal, over the row's sum.",
+            tr("{confused} of {rabbits} test rabbits ({share}) were called a cat or a dog: "
+               "the rabbit row, without its diagonal, over the row's sum.").format(
+                confused=int(confused), rabbits=int(row.sum()), share=_pct(expected)),
         )
     if _close(number, confused):
-        return Verdict(WRONG, f"{number:g} is a count. Divide it by the number of test rabbits, the sum of the rabbit row ({int(row.sum())}).")
+        return Verdict(WRONG, tr("{number:g} is a count. Divide it by the number of test rabbits, "
+                                 "the sum of the rabbit row ({rabbits}).").format(number=number, rabbits=int(row.sum())))
     column = matrix[:, r]
     if column.sum() > 0 and _close(number, (column.sum() - column[r]) / column.sum()):
-        return Verdict(WRONG, "that uses the rabbit column: pictures called rabbits. Rows are the true classes: use the rabbit row.")
+        return Verdict(WRONG, tr("that uses the rabbit column: pictures called rabbits. Rows are the true classes: use the rabbit row."))
     if _close(number, row[r] / row.sum()):
-        return Verdict(WRONG, f"{_pct(number)} is the share of rabbits called rabbits. The exercise asks for the others: called a cat or a dog.")
+        return Verdict(WRONG, tr("{share} is the share of rabbits called rabbits. "
+                                 "The exercise asks for the others: called a cat or a dog.").format(share=_pct(number)))
     if _close(number, confused / matrix.sum()):
-        return Verdict(WRONG, "that divides by all test pictures. Divide by the number of test rabbits (the rabbit row's sum).")
-    return Verdict(WRONG, f"got {number:.3f}. The rabbit row is matrix[{r}]: add its cat and dog entries and divide by the row's sum.")
+        return Verdict(WRONG, tr("that divides by all test pictures. Divide by the number of test rabbits (the rabbit row's sum)."))
+    return Verdict(WRONG, tr("got {number:.3f}. The rabbit row is matrix[{r}]: add its cat and dog entries "
+                             "and divide by the row's sum.").format(number=number, r=r))
 
 
 def _same_fingerprint(value, expected=None, **_):
@@ -339,22 +368,23 @@ def _same_fingerprint(value, expected=None, **_):
     """
     (expected,) = _need({"expected": expected}, "07-same-fingerprint", "expected")
     if isinstance(value, dict):
-        return Verdict(WRONG, "that is the whole export description. Take its [\"weights\"][\"sha256\"].")
+        return Verdict(WRONG, tr("that is the whole export description. Take its [\"weights\"][\"sha256\"]."))
     if not isinstance(value, str):
-        return Verdict(WRONG, f"a fingerprint is a text of 64 hexadecimal characters, got {type(value).__name__}.")
+        return Verdict(WRONG, tr("a fingerprint is a text of 64 hexadecimal characters, got {kind}.").format(kind=type(value).__name__))
     text = value.strip().lower()
     if len(text) != 64 or any(ch not in "0123456789abcdef" for ch in text):
-        return Verdict(WRONG, f"a SHA-256 fingerprint has 64 hexadecimal characters; this text has {len(value)} characters. Use [\"weights\"][\"sha256\"].")
+        return Verdict(WRONG, tr("a SHA-256 fingerprint has 64 hexadecimal characters; this text has {n} characters. "
+                                 "Use [\"weights\"][\"sha256\"].").format(n=len(value)))
     if text == str(expected).strip().lower():
         return Verdict(
             CORRECT,
-            "both exports have the same fingerprint. The same weights give byte-identical files, so whoever receives "
-            "the file can check that the knowledge arrived unchanged.",
+            tr("both exports have the same fingerprint. The same weights give byte-identical files, so whoever receives "
+               "the file can check that the knowledge arrived unchanged."),
         )
     return Verdict(
         WRONG,
-        "the fingerprints differ. Did you export another model, or change this one (e.g. train it) in between? "
-        "Two exports of the same model give identical files.",
+        tr("the fingerprints differ. Did you export another model, or change this one (e.g. train it) in between? "
+           "Two exports of the same model give identical files."),
     )
 
 
@@ -376,70 +406,71 @@ def _pictures_per_kilobyte(value, pets=None, weights_bytes=None, with_optimizer_
     if abs(number - expected) <= 0.03 * expected:  # 1,024-byte kilobytes are 2.4 % off
         return Verdict(
             CORRECT,
-            f"{pictures} pictures over {kilobytes:.0f} kB of weights: about {expected:.{0 if expected >= 10 else 2}f} "
-            "pictures per kilobyte. "
-            "The pictures can be thrown away; what they taught stays in the weights.",
+            tr("{pictures} pictures over {kilobytes:.0f} kB of weights: about {per_kilobyte} pictures per kilobyte. "
+               "The pictures can be thrown away; what they taught stays in the weights.").format(
+                pictures=pictures, kilobytes=kilobytes, per_kilobyte=f"{expected:.{0 if expected >= 10 else 2}f}"),
         )
     if with_optimizer_bytes and _close(number, pictures / (with_optimizer_bytes / 1000), 0.03 * expected):
-        return Verdict(WRONG, "that uses the file model.save_weights wrote, with Adam's running averages in it. "
-                              "The knowledge is the weights alone: use the export's weights file.")
+        return Verdict(WRONG, tr("that uses the file model.save_weights wrote, with Adam's running averages in it. "
+                                 "The knowledge is the weights alone: use the export's weights file."))
     if _close(number, 1 / expected, 0.03 / expected):
-        return Verdict(WRONG, "that is kilobytes per picture, the other way round. Divide the pictures by the kilobytes.")
+        return Verdict(WRONG, tr("that is kilobytes per picture, the other way round. Divide the pictures by the kilobytes."))
     if _close(number, pictures / weights_bytes, 0.03 * pictures / weights_bytes):
-        return Verdict(WRONG, "that is pictures per byte. A kilobyte is 1,000 bytes: turn the bytes into kilobytes first.")
+        return Verdict(WRONG, tr("that is pictures per byte. A kilobyte is 1,000 bytes: turn the bytes into kilobytes first."))
     if _close(number, pets.nbytes / weights_bytes, 0.03 * pets.nbytes / weights_bytes):
-        return Verdict(WRONG, "that is how many times smaller the knowledge is than the data (bytes over bytes). "
-                              "The question counts pictures, not bytes of pictures.")
-    return Verdict(WRONG, f"got {number:.3g}. Count the training pictures and divide by the size of the weights in kilobytes.")
+        return Verdict(WRONG, tr("that is how many times smaller the knowledge is than the data (bytes over bytes). "
+                                 "The question counts pictures, not bytes of pictures."))
+    return Verdict(WRONG, tr("got {number:.3g}. Count the training pictures and divide by the size of the weights "
+                             "in kilobytes.").format(number=number))
 
 
 EXERCISES: dict[str, Exercise] = {
     "01-always-dog": Exercise(
         "01_what_is_learning.ipynb",
-        "store the performance P of a program that always answers \"dog\" in `lazy_accuracy`.",
-        "write a function that ignores the picture and always gives the same answer, then measure it the way the coin flipper was measured.",
+        tr_noop("store the performance P of a program that always answers \"dog\" in `lazy_accuracy`."),
+        tr_noop("write a function that ignores the picture and always gives the same answer, then measure it the way the coin flipper was measured."),
         _always_dog,
     ),
     "02-conv1-parameters": Exercise(
         "02_train_a_classifier.ipynb",
-        "store the number of parameters of the layer \"conv1\" in `conv1_parameters`.",
-        "one filter holds 3 × 3 pixels for each of 3 colours, plus one bias; multiply by the number of filters the layer has.",
+        tr_noop("store the number of parameters of the layer \"conv1\" in `conv1_parameters`."),
+        tr_noop("one filter holds 3 × 3 pixels for each of 3 colours, plus one bias; multiply by the number of filters the layer has."),
         _conv1_parameters,
     ),
     "03-confidence-when-wrong": Exercise(
         "03_the_breed_it_never_saw.ipynb",
-        "store the model's mean confidence on the Persians it got wrong in `mean_confidence_when_wrong`.",
-        "keep the Persian rows of the probabilities where the model chose dog; the confidence of an answer is its row's largest probability; average those.",
+        tr_noop("store the model's mean confidence on the Persians it got wrong in `mean_confidence_when_wrong`."),
+        tr_noop("keep the Persian rows of the probabilities where the model chose dog; the confidence of an answer is its row's largest probability; average those."),
         _confidence_when_wrong,
     ),
     "04-share-called-cat": Exercise(
         "04_transfer_fix_the_persians.ipynb",
-        "store the share of all test pictures that the Persians-only model calls \"cat\" in `share_called_cat`.",
-        "predict a class for every test picture with that model, then count how often the answer is \"cat\".",
+        tr_noop("store the share of all test pictures that the Persians-only model calls \"cat\" in `share_called_cat`."),
+        tr_noop("predict a class for every test picture with that model, then count how often the answer is \"cat\"."),
         _share_called_cat,
     ),
     "05-fluffy-dogs-without-them": Exercise(
         "05_what_the_fix_needs.ipynb",
-        "fine-tune without fluffy dogs in the rehearsal set and store the fluffy dogs' accuracy in `fluffy_dogs_accuracy`.",
-        "leave the fluffy dog breeds out of the rehearsal set, fine-tune a copy of base, and measure it on the fluffy dogs' test pictures only.",
+        tr_noop("fine-tune without fluffy dogs in the rehearsal set and store the fluffy dogs' accuracy in `fluffy_dogs_accuracy`."),
+        tr_noop("leave the fluffy dog breeds out of the rehearsal set, fine-tune a copy of base, and measure it on the fluffy dogs' test pictures only."),
         _fluffy_dogs_without_them,
     ),
     "06-rabbit-confusion": Exercise(
         "06_a_new_ability_rabbits.ipynb",
-        "store the share of test rabbits called a cat or a dog in `rabbit_confusion`.",
-        "the rabbit row holds every test rabbit; its entries off the diagonal are the rabbits called something else; divide their sum by the row's sum.",
+        tr_noop("store the share of test rabbits called a cat or a dog in `rabbit_confusion`."),
+        tr_noop("the rabbit row holds every test rabbit; its entries off the diagonal are the rabbits called something else; divide their sum by the row's sum."),
         _rabbit_confusion,
     ),
     "07-same-fingerprint": Exercise(
         "07_knowledge_between_machines.ipynb",
-        "export the model again and store the weights' SHA-256 in `second_sha256`.",
-        "export the model once more into a new folder, as section 1 did, and read the weights' fingerprint from what the export returns.",
+        tr_noop("export the model again and store the weights' SHA-256 in `second_sha256`."),
+        tr_noop("export the model once more into a new folder, as section 1 did, and read the weights' fingerprint from what the export returns."),
         _same_fingerprint,
     ),
     "07-pictures-per-kilobyte": Exercise(
         "07_knowledge_between_machines.ipynb",
-        "store how many training pictures one kilobyte of the weights stands for in `pictures_per_kilobyte`.",
-        "a kilobyte is 1,000 bytes; divide the number of training pictures by the size of the knowledge in kilobytes.",
+        tr_noop("store how many training pictures one kilobyte of the weights stands for in `pictures_per_kilobyte`."),
+        tr_noop("a kilobyte is 1,000 bytes; divide the number of training pictures by the size of the knowledge in kilobytes."),
         _pictures_per_kilobyte,
     ),
 }
@@ -451,9 +482,11 @@ def verdict(exercise_id: str, value, **context) -> Verdict:
         exercise = EXERCISES[exercise_id]
     except (KeyError, TypeError):
         known = ", ".join(EXERCISES)
-        raise ValueError(f"unknown exercise {exercise_id!r}; the exercises are: {known}") from None
+        raise ValueError(tr("unknown exercise {exercise_id!r}; the exercises are: {known}").format(
+            exercise_id=exercise_id, known=known)) from None
     if value is None:
-        return Verdict(UNANSWERED, f"{exercise.task[0].upper()}{exercise.task[1:]} Hint: {exercise.hint}")
+        task = tr(exercise.task)
+        return Verdict(UNANSWERED, tr("{task} Hint: {hint}").format(task=task[:1].upper() + task[1:], hint=tr(exercise.hint)))
     return exercise.checker(value, **context)
 
 

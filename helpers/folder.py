@@ -33,10 +33,11 @@ import numpy as np
 
 from . import images as imgs
 from .data import CLASSES, DATA_DIR, ROOT, PetImages, read_cache, write_cache
+from .i18n import tr, tr_noop
 
 DEFAULT_DIR = DATA_DIR / "my-pets"
 NOT_PICTURES = {".txt", ".md", ".json", ".csv", ".xml", ".html", ".pdf", ".ini", ".db", ".zip", ".py", ".ipynb", ".mat"}
-OUTSIDE = "outside a class folder"
+OUTSIDE = tr_noop("outside a class folder")  # a reason a file is skipped (kept in English, shown with tr)
 CACHE_VERSION = "2"
 
 
@@ -128,8 +129,8 @@ def scan(data_dir=None, loose_class: str | None = None) -> Scan:
     root = resolve_dir(data_dir)
     if not root.is_dir():
         raise ValueError(
-            f"the photo folder {root} does not exist. Make it and put one subfolder per class into it "
-            f"(cat, dog, rabbit), e.g. {root}/cat/photo1.jpg, or change DATA_DIR in the parameters cell."
+            tr("the photo folder {root} does not exist. Make it and put one subfolder per class into it "
+               "(cat, dog, rabbit), e.g. {root}/cat/photo1.jpg, or change DATA_DIR in the parameters cell.").format(root=root)
         )
     found = Scan(root)
     loose = _pictures(root, deep=False)
@@ -217,11 +218,12 @@ def write_toy_folder(target, breeds=None, n_per_breed: int = 30, image_size: int
 
     target = Path(target)
     if target.exists() and any(target.iterdir()):
-        raise ValueError(f"{target} is not empty; give a new folder (nothing in it was changed).")
+        raise ValueError(tr("{target} is not empty; give a new folder (nothing in it was changed).").format(target=target))
     breeds = list(toypets.BREEDS) if breeds is None else ([breeds] if isinstance(breeds, str) else list(breeds))
     for breed in breeds:
         if breed not in toypets.BREEDS:
-            raise ValueError(f"unknown toy breed {breed!r}; the toy breeds are: {sorted(toypets.BREEDS)}.")
+            raise ValueError(tr("unknown toy breed {breed!r}; the toy breeds are: {breeds}.").format(
+                breed=breed, breeds=sorted(toypets.BREEDS)))
         where = target / toypets.BREEDS[breed].animal / (folder_names or {}).get(breed, breed)
         where.mkdir(parents=True, exist_ok=True)
         for i, pixels in enumerate(toypets.draw_many(breed, n_per_breed, seed=seed, size=image_size)):

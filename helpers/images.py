@@ -20,15 +20,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .i18n import tr, tr_noop
+
 MAX_UPLOAD_BYTES = 20_000_000  # 20 MB: bigger than any phone photo
 MAX_PIXELS = 30_000_000  # 30 megapixels once decoded (JPEGs are decoded at a reduced size first): under 300 MB of memory
 MIN_SIZE, MAX_SIZE = 16, 512  # allowed image_size (pixels per side)
 READER_VERSION = "1"  # bump when the pixels that read_image returns change (cached arrays are then re-made)
 
 
-NOT_A_PICTURE = "not a picture"
-CANNOT_DECODE = "unreadable or cut short"
-TOO_MANY_PIXELS = "too many pixels"
+# the reasons a file is skipped: kept in English (as keys, also in caches), shown with tr(reason)
+NOT_A_PICTURE = tr_noop("not a picture")
+CANNOT_DECODE = tr_noop("unreadable or cut short")
+TOO_MANY_PIXELS = tr_noop("too many pixels")
 
 
 class UnreadableImage(ValueError):
@@ -48,7 +51,8 @@ def check_image_size(image_size) -> int:
     """``image_size`` as an int, or a friendly ValueError. Used by ``images``, ``folder``, ``oxford``."""
     if isinstance(image_size, bool) or not isinstance(image_size, (int, np.integer)) or not MIN_SIZE <= image_size <= MAX_SIZE:
         raise ValueError(
-            f"image_size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE} (e.g. 96); got {image_size!r}."
+            tr("image_size must be a whole number of pixels from {low} to {high} (e.g. 96); got {value!r}.").format(
+                low=MIN_SIZE, high=MAX_SIZE, value=image_size)
         )
     return int(image_size)
 
@@ -96,9 +100,10 @@ def fit_square(img: Image.Image, image_size: int) -> np.ndarray:
 
 def _too_many_pixels(name: str, width: int, height: int) -> UnreadableImage:
     return UnreadableImage(
-        f"{name}: the picture is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); at most "
-        f"{MAX_PIXELS / 1e6:.0f} megapixels can be read without running out of memory. "
-        "Save a smaller copy of it (e.g. 4000 pixels wide) and use that",
+        tr("{name}: the picture is {width} x {height} pixels ({megapixels:.0f} megapixels); at most "
+           "{limit:.0f} megapixels can be read without running out of memory. "
+           "Save a smaller copy of it (e.g. 4000 pixels wide) and use that").format(
+            name=name, width=width, height=height, megapixels=width * height / 1e6, limit=MAX_PIXELS / 1e6),
         TOO_MANY_PIXELS,
     )
 
@@ -142,17 +147,21 @@ def _open(source, image_size: int) -> np.ndarray:
         except UnreadableImage:
             raise
         except UnidentifiedImageError:
-            raise UnreadableImage(f"{name}: not a picture file (its content is not a known image format)", NOT_A_PICTURE) from None
+            raise UnreadableImage(tr("{name}: not a picture file (its content is not a known image format)").format(name=name),
+                                  NOT_A_PICTURE) from None
         except Image.DecompressionBombError as e:  # over twice PIL's own limit: refused while reading the header
             found = re.search(r"\((\d+) pixels\)", str(e))
-            megapixels = f"{int(found.group(1)) / 1e6:.0f} megapixels" if found else "too many pixels"
+            megapixels = (tr("{megapixels:.0f} megapixels").format(megapixels=int(found.group(1)) / 1e6) if found
+                          else tr(TOO_MANY_PIXELS))
             raise UnreadableImage(
-                f"{name}: the picture has {megapixels}; at most {MAX_PIXELS / 1e6:.0f} megapixels can be read without "
-                "running out of memory. Save a smaller copy of it (e.g. 4000 pixels wide) and use that",
+                tr("{name}: the picture has {megapixels}; at most {limit:.0f} megapixels can be read without "
+                   "running out of memory. Save a smaller copy of it (e.g. 4000 pixels wide) and use that").format(
+                    name=name, megapixels=megapixels, limit=MAX_PIXELS / 1e6),
                 TOO_MANY_PIXELS,
             ) from None
         except (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError) as e:
-            raise UnreadableImage(f"{name}: a picture that cannot be decoded ({e})", CANNOT_DECODE) from None
+            raise UnreadableImage(tr("{name}: a picture that cannot be decoded ({error})").format(name=name, error=e),
+                                  CANNOT_DECODE) from None
 
 
 def image_format(path) -> str | None:
@@ -190,20 +199,22 @@ def read_image_bytes(data: bytes, image_size: int = 96) -> np.ndarray:
     if isinstance(data, memoryview):
         data = data.tobytes()
     if not isinstance(data, (bytes, bytearray)):
-        raise ValueError(f"expected the file's bytes, got {type(data).__name__}; pass upload.value[0].content.tobytes().")
+        raise ValueError(tr("expected the file's bytes, got {kind}; pass upload.value[0].content.tobytes().").format(
+            kind=type(data).__name__))
     if len(data) == 0:
-        raise ValueError("the uploaded file is empty (0 bytes); choose a photo file and upload it again.")
+        raise ValueError(tr("the uploaded file is empty (0 bytes); choose a photo file and upload it again."))
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValueError(
-            f"the uploaded file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
-            "Upload a smaller copy of the photo (e.g. saved at a lower resolution)."
+            tr("the uploaded file is {size:.1f} MB; the limit is {limit:.0f} MB. "
+               "Upload a smaller copy of the photo (e.g. saved at a lower resolution).").format(
+                size=len(data) / 1e6, limit=MAX_UPLOAD_BYTES / 1e6)
         )
     buffer = io.BytesIO(bytes(data))
-    buffer.name = "the uploaded file"
+    buffer.name = tr("the uploaded file")
     try:
         return _open(buffer, image_size)
     except UnreadableImage as e:
-        raise ValueError(f"{e}. Upload a photo (JPEG, PNG, WebP, BMP, GIF or TIFF).") from None
+        raise ValueError(tr("{problem}. Upload a photo (JPEG, PNG, WebP, BMP, GIF or TIFF).").format(problem=e)) from None
 
 
 class SkipReport:
@@ -234,11 +245,17 @@ class SkipReport:
 
     def __str__(self) -> str:
         total = self.read + len(self.skipped)
-        where = f" in {self.where}" if self.where else ""
         if not self.skipped:
-            return f"read {self.read} of {total} files{where}; none skipped"
-        why = ", ".join(f"{n} {reason}" for reason, n in self.counts().items())
-        return f"read {self.read} of {total} files{where}; skipped {len(self.skipped)}: {why}"
+            if self.where:
+                return tr("read {read} of {total} files in {where}; none skipped").format(
+                    read=self.read, total=total, where=self.where)
+            return tr("read {read} of {total} files; none skipped").format(read=self.read, total=total)
+        why = ", ".join(tr("{n} {reason}").format(n=n, reason=tr(reason)) for reason, n in self.counts().items())
+        if self.where:
+            return tr("read {read} of {total} files in {where}; skipped {skipped}: {reasons}").format(
+                read=self.read, total=total, where=self.where, skipped=len(self.skipped), reasons=why)
+        return tr("read {read} of {total} files; skipped {skipped}: {reasons}").format(
+            read=self.read, total=total, skipped=len(self.skipped), reasons=why)
 
     def __repr__(self) -> str:
         return f"SkipReport({self})"
@@ -247,8 +264,8 @@ class SkipReport:
         """The skipped files, one per line (at most ``limit`` lines per reason)."""
         lines = []
         for reason, names in self.reasons.items():
-            lines.append(f"{reason} ({len(names)}):")
+            lines.append(f"{tr(reason)} ({len(names)}):")
             lines += [f"  {n}" for n in names[:limit]]
             if len(names) > limit:
-                lines.append(f"  ... and {len(names) - limit} more")
+                lines.append("  " + tr("... and {n} more").format(n=len(names) - limit))
         return "\n".join(lines)

@@ -25,11 +25,13 @@ way, so a stored notebook, trusted or not, shows pictures until its cells run.
 
 from __future__ import annotations
 
+from .i18n import tr, tr_noop
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 UPLOAD_MESSAGE_LIMIT = 100 * 1024 * 1024  # bytes (100 MiB) in one websocket message; tornado's default is 10 MiB
 TORNADO_DEFAULT_LIMIT = 10 * 1024 * 1024
-NO_PICTURE = "(a widget: run this cell to use it)"
+NO_PICTURE = tr_noop("(a widget: run this cell to use it)")
 
 
 def keep_readable_widgets(notebook: dict) -> int:
@@ -58,7 +60,7 @@ def keep_readable_widgets(notebook: dict) -> int:
             del data[WIDGET_VIEW]
             dropped += 1
             if not data:
-                data["text/plain"] = NO_PICTURE
+                data["text/plain"] = tr(NO_PICTURE)
     if not kept and "widgets" in metadata:
         del metadata["widgets"]
     return dropped
@@ -109,7 +111,7 @@ def enable(prefix: str | None = None) -> str:
 
     source = Path(__file__).resolve().parent.parent / "jupyter-config" / "jupyter_server_config.d" / "helpers.lab.json"
     if not source.exists():
-        raise SystemExit(f"{source} is missing: run this from the project folder's own install (pip install -e .).")
+        raise SystemExit(tr("{source} is missing: run this from the project folder's own install (pip install -e .).").format(source=source))
     target = Path(prefix or sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / source.name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
@@ -117,4 +119,4 @@ def enable(prefix: str | None = None) -> str:
 
 
 if __name__ == "__main__":
-    print(f"JupyterLab will load helpers.lab (config written to {enable()})")
+    print(tr("JupyterLab will load helpers.lab (config written to {path})").format(path=enable()))

@@ -16,8 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from . import data, setup, sources, toypets
+from .i18n import tr
 
 NEEDS = ("new_breed", "rabbits")  # what a notebook may need beyond cats and dogs
+
+
+def _name(name) -> str:
+    """A class or breed name as a message shows it: in the notebook's language (the data stay English)."""
+    text = str(name)
+    return tr(text) if text else text
 
 
 class Lesson:
@@ -43,7 +50,7 @@ class Lesson:
         self.quick, self.seed = setup.check_quick(quick), setup.check_seed(seed)
         needs = [needs] if isinstance(needs, str) else list(needs)
         if set(needs) - set(NEEDS):
-            raise ValueError(f"needs may name {NEEDS}; got {needs}.")
+            raise ValueError(tr("needs may name {allowed}; got {needs}.").format(allowed=NEEDS, needs=needs))
         self.data_source = sources.choose(source, data_dir, rabbit_dir, self.seed, self.quick, new_breed)
         self.source = self.data_source.kind
         self.data_dir = Path(data_dir) if data_dir else None
@@ -57,8 +64,8 @@ class Lesson:
         self.dog_breeds = [b for b in self.seen_breeds if got.breeds[b] == "dog"]
         stopping = [p for p in got.problems if p.stops == "everything" or p.stops in needs]
         if stopping:
-            raise ValueError("These photos cannot run this notebook:\n" + "\n".join(f"  - {p.text}" for p in stopping)
-                             + "\n\nWhat was found:\n" + got.report())
+            raise ValueError(tr("These photos cannot run this notebook:\n{problems}\n\nWhat was found:\n{report}").format(
+                problems="\n".join(f"  - {p.text}" for p in stopping), report=got.report()))
         self._told: set[str] = set()
 
     # -- what the notebooks ask for ------------------------------------------------
@@ -70,24 +77,27 @@ class Lesson:
     @property
     def why_no_claims(self) -> str:
         if self.quick:
-            return "QUICK mode: the data are too small for the lesson's claims, so they are not checked."
-        return (
-            f"On {self.source!r} photos the claims made for the toy pets need not hold (e.g. a model that saw fluffy cats "
+            return tr("QUICK mode: the data are too small for the lesson's claims, so they are not checked.")
+        return tr(
+            "On {source!r} photos the claims made for the toy pets need not hold (e.g. a model that saw fluffy cats "
             "has no Persian problem). The numbers above are what this run measured; compare them with the toy-pet story."
-        )
+        ).format(source=self.source)
 
     def toy_only(self, text: str, otherwise: str) -> str:
         """``text`` on the toy pets, ``otherwise`` on photos: for titles that state a toy-pet result. Introduced in notebook 03."""
         return text if self.source == "toy" else otherwise
 
-    def _cut(self, name: str, wanted: list, available: int, what: str) -> list:
-        """``wanted`` amounts cut to ``available``, with one printed line (once) when something was cut."""
+    def _cut(self, name: str, wanted: list, available: int, message: str, **fields) -> list:
+        """``wanted`` amounts cut to ``available``, with one printed line (once) when something was cut.
+
+        ``message`` is that line, with the fields ``{wanted}``, ``{kept}``, ``{available}`` and ``fields``.
+        """
         if max(wanted) <= available:
             return list(wanted)
         kept = [n for n in wanted if n < available] + [available]
         if name not in self._told:
             self._told.add(name)
-            print(f"{name}: {list(wanted)} cut to {kept}: these photos have {available} {what}.")
+            print(message.format(wanted=list(wanted), kept=kept, available=available, **fields))
         return kept
 
     @property
@@ -98,7 +108,8 @@ class Lesson:
         sizes = [20, 50, 100, 300, 1000, 2000]
         if self.source == "toy":
             return sizes
-        return self._cut("experience sizes", sizes, len(self.load("train")), "training photos")
+        return self._cut("experience sizes", sizes, len(self.load("train")),
+                         tr("experience sizes: {wanted} cut to {kept}: these photos have {available} training photos."))
 
     @property
     def persian_counts(self) -> list[int]:
@@ -107,7 +118,8 @@ class Lesson:
         if self.source == "toy":
             return counts
         available = len(self.load("train", breeds=[self.new_breed]))
-        return [n for n in self._cut("Persian counts", counts, available, f"training photos of {self.new_breed}") if n >= 1]
+        message = tr("Persian counts: {wanted} cut to {kept}: these photos have {available} training photos of {breed}.")
+        return [n for n in self._cut("Persian counts", counts, available, message, breed=_name(self.new_breed)) if n >= 1]
 
     def fit_count(self, name: str, wanted: int, breeds) -> int:
         """``wanted`` (a parameter such as ``N_PERSIANS``), or fewer when the training photos of ``breeds`` are fewer.
@@ -118,8 +130,9 @@ class Lesson:
         available = len(self.load("train", breeds=breeds))
         if wanted <= available:
             return wanted
-        print(f"{name} = {wanted} cut to {available}: that is all the training photos of {', '.join(breeds)}. "
-              f"Add photos to use more.")
+        print(tr("{name} = {wanted} cut to {available}: that is all the training photos of {breeds}. "
+                 "Add photos to use more.").format(name=name, wanted=wanted, available=available,
+                                                   breeds=", ".join(_name(b) for b in breeds)))
         return available
 
     @property
@@ -133,7 +146,7 @@ class Lesson:
         A ``None`` in ``breeds`` stands for the held-out breed of photos that have none, and is left out.
         """
         if split not in data.SPLITS:
-            raise ValueError(f"split must be one of {data.SPLITS}; got {split!r}.")
+            raise ValueError(tr("split must be one of {splits}; got {split!r}.").format(splits=data.SPLITS, split=split))
         breeds = self.trained_breeds if breeds is None else ([breeds] if isinstance(breeds, str) else list(breeds))
         return self.data_source.load(split, [b for b in breeds if b is not None])
 
@@ -152,28 +165,32 @@ class Lesson:
         predicted = evaluation.predict_classes(model, pets, class_names)
         score = float((predicted == pets.classes).mean())
         animal, floor = sources.majority(pets)
-        noun = "pictures" if self.source == "toy" else "photos"
-        print(f"P = {score:.3f} on {len(pets)} test {noun}; answering '{animal}' every time would score {floor:.3f}.")
+        if self.source == "toy":
+            said = tr("P = {score:.3f} on {n} test pictures; answering '{animal}' every time would score {floor:.3f}.")
+        else:
+            said = tr("P = {score:.3f} on {n} test photos; answering '{animal}' every time would score {floor:.3f}.")
+        print(said.format(score=score, n=len(pets), animal=_name(animal), floor=floor))
         answers, counts = np.unique(predicted, return_counts=True)
         answer, share = str(answers[np.argmax(counts)]), float(counts.max() / counts.sum())
         if share < 0.95 and score > floor + 0.02:
             return
         pretrained = any(layer.name == "backbone" for layer in getattr(model, "layers", []))
         if self.source == "toy":
-            advice = "Train it longer, or on more pictures."
+            advice = tr("Train it longer, or on more pictures.")
         elif pretrained:
-            advice = "Even on a pretrained base the new head needs more photos per class: add photos."
+            advice = tr("Even on a pretrained base the new head needs more photos per class: add photos.")
         else:
-            advice = (f"A network that starts from random numbers cannot learn to tell {' from '.join(class_names)} "
-                      f"from {len(self.load('train'))} photos: that is why real projects start from a model pretrained "
-                      "on millions of photos (notebook 07 shows one). With a few hundred photos per class, or such a "
-                      "model, it can.")
+            advice = tr("A network that starts from random numbers cannot learn to tell {classes} "
+                        "from {n} photos: that is why real projects start from a model pretrained "
+                        "on millions of photos (notebook 07 shows one). With a few hundred photos per class, or such a "
+                        "model, it can.").format(classes=tr(" from ").join(_name(c) for c in class_names),
+                                                 n=len(self.load("train")))
         if share >= 0.95:
-            print(f"Careful: the model answered '{answer}' to {share:.0%} of them. It has learned which answer is most "
-                  f"common, not what tells the classes apart. {advice}")
+            print(tr("Careful: the model answered '{answer}' to {share:.0%} of them. It has learned which answer is most "
+                     "common, not what tells the classes apart. {advice}").format(answer=_name(answer), share=share, advice=advice))
         else:
-            print(f"Careful: that is no better than always answering '{animal}'. The model has learned little more than "
-                  f"which answer is most common. {advice}")
+            print(tr("Careful: that is no better than always answering '{animal}'. The model has learned little more than "
+                     "which answer is most common. {advice}").format(animal=_name(animal), advice=advice))
 
     def describe_curve(self, curve: dict, test: data.PetImages) -> None:
         """Print in words what notebook 01's learning curve measured, next to the majority floor.
@@ -183,13 +200,24 @@ class Lesson:
         sizes = list(curve)
         first, last = curve[sizes[0]]["accuracy"], curve[sizes[-1]]["accuracy"]
         animal, floor = sources.majority(test)
-        noun = "pictures" if self.source == "toy" else "photos"
-        print(f"P went from {first:.3f} with {sizes[0]} {noun} to {last:.3f} with {sizes[-1]}; answering "
-              f"'{animal}' every time would score {floor:.3f} on these {len(test)} test {noun}.")
+        fields = dict(first=first, smallest=sizes[0], last=last, largest=sizes[-1], animal=_name(animal), floor=floor,
+                      n=len(test))
+        if self.source == "toy":
+            print(tr("P went from {first:.3f} with {smallest} pictures to {last:.3f} with {largest}; answering "
+                     "'{animal}' every time would score {floor:.3f} on these {n} test pictures.").format(**fields))
+        else:
+            print(tr("P went from {first:.3f} with {smallest} photos to {last:.3f} with {largest}; answering "
+                     "'{animal}' every time would score {floor:.3f} on these {n} test photos.").format(**fields))
         if last - first < 0.05 or last < floor + 0.05:
-            print(f"Here P did not grow clearly with E, and it stays near that floor: {sizes[-1]} {noun} are too few for "
-                  "a network that starts from random numbers. Real projects start from a model pretrained on millions "
-                  "of photos (notebook 07).")
+            if self.source == "toy":
+                said = tr("Here P did not grow clearly with E, and it stays near that floor: {largest} pictures are too few for "
+                          "a network that starts from random numbers. Real projects start from a model pretrained on millions "
+                          "of photos (notebook 07).")
+            else:
+                said = tr("Here P did not grow clearly with E, and it stays near that floor: {largest} photos are too few for "
+                          "a network that starts from random numbers. Real projects start from a model pretrained on millions "
+                          "of photos (notebook 07).")
+            print(said.format(largest=sizes[-1]))
 
     def model_path(self, name: str) -> Path:
         """Where a model (or an export folder) called ``name`` is kept: ``models/`` (gitignored).
@@ -232,11 +260,12 @@ class Lesson:
 
     def __repr__(self) -> str:
         mode = " (QUICK)" if self.quick else ""
-        line = (
-            f"Lesson on {self.source!r} data{mode}: images {self.image_size}x{self.image_size} px, "
-            f"classes {self.class_names}, first training on {len(self.trained_breeds)} breeds, "
-            f"never-seen breed {self.new_breed!r}, new class from {self.rabbit_breeds}"
-        )
+        line = tr(
+            "Lesson on {source!r} data{mode}: images {size}x{size} px, "
+            "classes {classes}, first training on {n_breeds} breeds, "
+            "never-seen breed {new_breed!r}, new class from {rabbit_breeds}"
+        ).format(source=self.source, mode=mode, size=self.image_size, classes=self.class_names,
+                 n_breeds=len(self.trained_breeds), new_breed=self.new_breed, rabbit_breeds=self.rabbit_breeds)
         return line if self.source == "toy" else line + "\n" + self.data_source.report()
 
 
@@ -248,8 +277,9 @@ def real_photos_status(course=None) -> str:
     from . import folder, oxford
 
     if course is not None and course.source != "toy":
-        return (f"This run already uses real photos: {course.data_source.describe()} (DATA_SOURCE = {course.source!r}). "
-                "With more photos per breed, every number above says more.")
+        return tr("This run already uses real photos: {photos} (DATA_SOURCE = {source!r}). "
+                  "With more photos per breed, every number above says more.").format(
+            photos=course.data_source.describe(), source=course.source)
 
     def shown(path):  # relative to the project, so the message is the same on every computer
         try:
@@ -259,14 +289,16 @@ def real_photos_status(course=None) -> str:
 
     lines = []
     if oxford.has_tree():
-        lines.append(f"Oxford-IIIT Pet: unpacked in {shown(oxford.ROOT)} -> set DATA_SOURCE = 'oxford'.")
+        lines.append(tr("Oxford-IIIT Pet: unpacked in {folder} -> set DATA_SOURCE = 'oxford'.").format(folder=shown(oxford.ROOT)))
     else:
-        lines.append("Oxford-IIIT Pet: not here -> run `python -m helpers.data download oxford-pets` (about 800 MB, once), "
-                     "or set DATA_DIR to an unpacked copy.")
+        lines.append(tr("Oxford-IIIT Pet: not here -> run `python -m helpers.data download oxford-pets` (about 800 MB, once), "
+                        "or set DATA_DIR to an unpacked copy."))
     own = folder.DEFAULT_DIR
     classes = sorted(p.name for p in own.iterdir() if p.is_dir() and not p.name.startswith(".")) if own.is_dir() else []
     if classes:
-        lines.append(f"Your photos: {shown(own)} has the folders {classes} -> set DATA_SOURCE = 'folder'.")
+        lines.append(tr("Your photos: {folder} has the folders {classes} -> set DATA_SOURCE = 'folder'.").format(
+            folder=shown(own), classes=classes))
     else:
-        lines.append(f"Your photos: none yet -> put them in {shown(own)}/<class>/ (see data/README.md), then set DATA_SOURCE = 'folder'.")
+        lines.append(tr("Your photos: none yet -> put them in {folder}/<class>/ (see data/README.md), then set DATA_SOURCE = 'folder'.").format(
+            folder=shown(own)))
     return "\n".join(lines)

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import sha256_of
+from .i18n import tr, tr_noop
 from .toypets import DEFAULT_SIZE
 
 FILTERS = (16, 32, 64, 64)  # filters of conv1 ... conv4; each block halves the picture size
@@ -59,9 +60,10 @@ def make_cnn(num_classes: int = 2, image_size: int = DEFAULT_SIZE, name: str = "
     from keras import layers
 
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
-        raise ValueError(f"num_classes must be a whole number, 2 or more; got {num_classes!r}.")
+        raise ValueError(tr("num_classes must be a whole number, 2 or more; got {num_classes!r}.").format(num_classes=num_classes))
     if isinstance(image_size, bool) or not isinstance(image_size, (int, np.integer)) or not 16 <= image_size <= 512:
-        raise ValueError(f"image_size must be a whole number of pixels from 16 to 512; got {image_size!r}.")
+        raise ValueError(tr("image_size must be a whole number of pixels from 16 to 512; got {image_size!r}.").format(
+            image_size=image_size))
     inputs = keras.Input(shape=(int(image_size), int(image_size), 3), name="pixels")
     x = layers.Rescaling(1 / 255, name="rescale")(inputs)
     for i, filters in enumerate(FILTERS, start=1):
@@ -127,7 +129,8 @@ def grow_head(model, extra_classes: int = 1, name: str | None = None):
     from keras import layers
 
     if isinstance(extra_classes, bool) or not isinstance(extra_classes, (int, np.integer)) or extra_classes < 1:
-        raise ValueError(f"extra_classes must be a whole number, 1 or more; got {extra_classes!r}.")
+        raise ValueError(tr("extra_classes must be a whole number, 1 or more; got {extra_classes!r}.").format(
+            extra_classes=extra_classes))
     old_head = _head(model)
     kernel, bias = old_head.get_weights()
     base = copy_model(model, (name or model.name) + "_base")
@@ -145,8 +148,8 @@ def _head(model):
         return model.get_layer("head")
     except ValueError:
         raise ValueError(
-            f"model {model.name!r} has no layer named 'head'; use a model made by helpers.models.make_cnn "
-            "(its output layer is called 'head')."
+            tr("model {name!r} has no layer named 'head'; use a model made by helpers.models.make_cnn "
+               "(its output layer is called 'head').").format(name=model.name)
         ) from None
 
 
@@ -213,24 +216,26 @@ def shown_path(path) -> str:
         return path.as_posix()
 
 
-RECORD_WORDS = {  # how a record's entries are called in messages
-    "source": "data source", "data_dir": "data folder", "image_size": "picture size", "classes": "classes",
-    "breeds": "breeds", "seed": "SEED", "quick": "QUICK", "generator_version": "toy-pet generator version",
-    "base": "base model",
+RECORD_WORDS = {  # how a record's entries are called in messages (shown with tr; SEED and QUICK are parameter names)
+    "source": tr_noop("data source"), "data_dir": tr_noop("data folder"), "image_size": tr_noop("picture size"),
+    "classes": tr_noop("classes"), "breeds": tr_noop("breeds"), "seed": "SEED", "quick": "QUICK",
+    "generator_version": tr_noop("toy-pet generator version"), "base": tr_noop("base model"),
 }
+NO_SAVED_MODEL = tr_noop("No saved model at {name} yet")  # the reason load_if_matching gives when there is no file
 
 
 def _mismatch(saved: dict, wanted: dict) -> str | None:
     for key, value in wanted.items():
-        words = RECORD_WORDS.get(key, key)
+        words = tr(RECORD_WORDS[key]) if key in RECORD_WORDS else key
         if key not in saved:
-            return f"its record does not say which {words} it was made with"
+            return tr("its record does not say which {words} it was made with").format(words=words)
         if json.loads(json.dumps(saved[key])) != json.loads(json.dumps(value)):
             if key == "data_files":
-                return "the photos in its data folder were added, removed or changed since it was trained"
+                return tr("the photos in its data folder were added, removed or changed since it was trained")
             if key == "fine_tuning":
-                return "it was fine-tuned from another model, on other pictures or with another recipe"
-            return f"it was made with {words} {saved[key]!r}, this lesson uses {value!r}"
+                return tr("it was fine-tuned from another model, on other pictures or with another recipe")
+            return tr("it was made with {words} {saved!r}, this lesson uses {wanted!r}").format(
+                words=words, saved=saved[key], wanted=value)
     return None
 
 
@@ -249,41 +254,45 @@ def load_if_matching(path, record: dict, attempts: int = 3):
     path = Path(path)
     name = shown_path(path)
     if not path.exists():
-        return None, f"No saved model at {name} yet"
+        return None, tr(NO_SAVED_MODEL).format(name=name)
     reason = None
     for _ in range(attempts):
         try:
             saved = json.loads(record_path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return None, f"{name} has no record of how it was made (it was not saved with helpers.models.save)"
+            return None, tr("{name} has no record of how it was made (it was not saved with helpers.models.save)").format(name=name)
         except (OSError, ValueError):
-            reason = f"the record of {name} ({record_path(path).name}) cannot be read"
+            reason = tr("the record of {name} ({record}) cannot be read").format(name=name, record=record_path(path).name)
             time.sleep(0.2)
             continue
         if not isinstance(saved, dict):
-            return None, f"the record of {name} ({record_path(path).name}) is not a record"
+            return None, tr("the record of {name} ({record}) is not a record").format(name=name, record=record_path(path).name)
         why = _mismatch(saved, record)
         if why:
-            return None, f"{name} does not fit this lesson: {why}"
+            return None, tr("{name} does not fit this lesson: {why}").format(name=name, why=why)
         with tempfile.TemporaryDirectory(prefix="model_") as scratch:  # read once: a save cannot change it under us
             copy = Path(scratch) / path.name
             try:
                 data = path.read_bytes()
             except OSError as error:
-                return None, f"{name} cannot be read ({error.strerror or error})"
+                return None, tr("{name} cannot be read ({error})").format(name=name, error=error.strerror or error)
             if hashlib.sha256(data).hexdigest() != saved.get("model_file_sha256"):
-                reason = f"{name} is empty, cut short or was changed after its record was written ({len(data):,} bytes)"
+                reason = tr("{name} is empty, cut short or was changed after its record was written ({size:,} bytes)").format(
+                    name=name, size=len(data))
                 time.sleep(0.2)  # perhaps it is being saved right now: read both once more
                 continue
             copy.write_bytes(data)
             try:
                 model = keras.models.load_model(copy)
             except Exception as error:  # noqa: BLE001 - any file Keras cannot load is made again
-                return None, f"{name} cannot be loaded ({type(error).__name__}: {str(error).splitlines()[0][:120]})"
+                return None, tr("{name} cannot be loaded ({error})").format(
+                    name=name, error=f"{type(error).__name__}: {str(error).splitlines()[0][:120]}")
         size, classes = record.get("image_size"), record.get("classes")
         if size is not None and tuple(model.input_shape[1:]) != (size, size, 3):
-            return None, f"{name} takes pictures of shape {tuple(model.input_shape[1:])}, this lesson uses {size}x{size} px"
+            return None, tr("{name} takes pictures of shape {shape}, this lesson uses {size}x{size} px").format(
+                name=name, shape=tuple(model.input_shape[1:]), size=size)
         if classes is not None and model.output_shape[-1] != len(classes):
-            return None, f"{name} has {model.output_shape[-1]} outputs, this lesson has {len(classes)} classes {tuple(classes)}"
+            return None, tr("{name} has {outputs} outputs, this lesson has {n} classes {classes}").format(
+                name=name, outputs=model.output_shape[-1], n=len(classes), classes=tuple(classes))
         return model, None
     return None, reason

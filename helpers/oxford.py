@@ -44,6 +44,7 @@ import numpy as np
 
 from . import images as imgs
 from .data import DATA_DIR, PetImages, read_cache, sha256_of, write_cache
+from .i18n import tr, tr_noop
 
 ROOT = DATA_DIR / "oxford-iiit-pet"
 MIRRORS = (
@@ -68,6 +69,8 @@ SPECIES = {1: "cat", 2: "dog"}
 LISTS = ("list.txt", "trainval.txt", "test.txt")  # the annotation files a tree must have
 CACHE_DIR = DATA_DIR / "oxford-cache"  # decoded photos, and which archives passed their checks
 CACHE_VERSION = "2"
+COMMAND = "python -m helpers.data download oxford-pets"  # the command that fetches, checks and unpacks the photos
+NOT_JPEG = tr_noop("not JPEG")  # a reason a file is skipped (kept in English, shown with tr)
 
 
 class DataNotAvailable(Exception):
@@ -86,10 +89,12 @@ def check_file(path, expected: Archive) -> str | None:
     path = Path(path)
     size = path.stat().st_size
     if size != expected.bytes:
-        return f"it has {size:,} bytes instead of {expected.bytes:,} (incomplete or a different file)"
+        return tr("it has {size:,} bytes instead of {expected:,} (incomplete or a different file)").format(
+            size=size, expected=expected.bytes)
     digest = sha256_of(path)
     if digest != expected.sha256:
-        return f"its SHA-256 is {digest}, not {expected.sha256} (damaged or a different file)"
+        return tr("its SHA-256 is {digest}, not {expected} (damaged or a different file)").format(
+            digest=digest, expected=expected.sha256)
     return None
 
 
@@ -129,26 +134,29 @@ def _fetch(url: str, part: Path, expected: Archive, timeout: float, progress: bo
                     break
                 done += len(chunk)
                 if done > expected.bytes:
-                    raise OSError(f"the server sent more than the expected {expected.bytes:,} bytes (a different file)")
+                    raise OSError(tr("the server sent more than the expected {expected:,} bytes (a different file)").format(
+                        expected=expected.bytes))
                 digest.update(chunk)
                 out.write(chunk)
                 bar.show(done)
     finally:
         bar.show(done, final=True)
     if done != expected.bytes:
-        raise OSError(f"the download stopped after {done:,} of {expected.bytes:,} bytes (connection interrupted)")
+        raise OSError(tr("the download stopped after {done:,} of {expected:,} bytes (connection interrupted)").format(
+            done=done, expected=expected.bytes))
     if digest.hexdigest() != expected.sha256:
-        raise OSError(f"the file's SHA-256 is {digest.hexdigest()}, not {expected.sha256} (damaged or a different file)")
+        raise OSError(tr("the file's SHA-256 is {digest}, not {expected} (damaged or a different file)").format(
+            digest=digest.hexdigest(), expected=expected.sha256))
 
 
 def _why(error: BaseException) -> str:
     """A short, readable reason for a failed download."""
     if isinstance(error, urllib.error.HTTPError):
-        return f"the server answered {error.code} {error.reason}"
+        return tr("the server answered {code} {reason}").format(code=error.code, reason=error.reason)
     if isinstance(error, urllib.error.URLError):
-        return f"no connection ({error.reason})"
+        return tr("no connection ({reason})").format(reason=error.reason)
     if isinstance(error, TimeoutError):
-        return "no answer in time (slow or no network)"
+        return tr("no answer in time (slow or no network)")
     return str(error)
 
 
@@ -170,13 +178,15 @@ def download_file(urls, target, expected: Archive, timeout: float = 30, progress
             part.replace(target)
             return target
         except KeyboardInterrupt:
-            print(f"\nDownload stopped; the unfinished {part.name} was deleted. Run the command again to start over.")
+            print("\n" + tr("Download stopped; the unfinished {file} was deleted. Run the command again to start over.").format(
+                file=part.name))
             raise
         except (OSError, ValueError) as e:  # URLError, HTTPError and timeouts are OSErrors
             problems.append(f"{url}: {_why(e)}")
         finally:
             part.unlink(missing_ok=True)
-    raise DataNotAvailable(f"Could not download {target.name}:\n" + "\n".join(f"  - {p}" for p in problems))
+    raise DataNotAvailable(tr("Could not download {file}:").format(file=target.name) + "\n"
+                           + "\n".join(f"  - {p}" for p in problems))
 
 
 def how_to_get(root=None, mirrors=MIRRORS, archives=None) -> str:
@@ -184,13 +194,18 @@ def how_to_get(root=None, mirrors=MIRRORS, archives=None) -> str:
     root = Path(root or ROOT)
     archives = archives or ARCHIVES
     lines = [
-        "How to get the Oxford-IIIT Pet photos:",
-        "  * with a network, in the project folder: python -m helpers.data download oxford-pets",
-        f"  * by hand: download these files into {root}/ and run the same command (it checks and unpacks them):",
+        tr("How to get the Oxford-IIIT Pet photos:"),
+        "  * " + tr("with a network, in the project folder: {command}").format(command=COMMAND),
+        "  * " + tr("by hand: download these files into {folder}/ and run the same command (it checks and unpacks them):").format(
+            folder=root),
     ]
     for name, archive in archives.items():
-        lines.append(f"      {name} ({archive.bytes:,} bytes) from " + " or ".join(m + name for m in mirrors))
-    lines.append("  * check a file yourself: `sha256sum FILE` must print")
+        urls = [m + name for m in mirrors]
+        shown = urls[0] if urls else ""
+        for url in urls[1:]:
+            shown = tr("{first} or {second}").format(first=shown, second=url)
+        lines.append("      " + tr("{file} ({size:,} bytes) from {urls}").format(file=name, size=archive.bytes, urls=shown))
+    lines.append("  * " + tr("check a file yourself: `sha256sum FILE` must print"))
     lines += [f"      {a.sha256}  {name}" for name, a in archives.items()]
     return "\n".join(lines)
 
@@ -221,16 +236,18 @@ def _checked_members(tar: tarfile.TarFile, target: Path) -> list[tarfile.TarInfo
         name = member.name
         where = (target / name).resolve()
         if name.startswith(("/", "\\")) or Path(name).is_absolute() or ".." in Path(name).parts or not inside(where):
-            raise ValueError(f"the entry {name!r} would be written outside the folder")
+            raise ValueError(tr("the entry {name!r} would be written outside the folder").format(name=name))
         if member.issym():
             link = Path(member.linkname)
             if link.is_absolute() or not inside((where.parent / link).resolve()):
-                raise ValueError(f"the link {name!r} points outside the folder ({member.linkname!r})")
+                raise ValueError(tr("the link {name!r} points outside the folder ({target!r})").format(
+                    name=name, target=member.linkname))
         elif member.islnk():
             if Path(member.linkname).is_absolute() or not inside((target / member.linkname).resolve()):
-                raise ValueError(f"the link {name!r} points outside the folder ({member.linkname!r})")
+                raise ValueError(tr("the link {name!r} points outside the folder ({target!r})").format(
+                    name=name, target=member.linkname))
         elif not (member.isfile() or member.isdir()):
-            raise ValueError(f"the entry {name!r} is a device or a pipe, not a file")
+            raise ValueError(tr("the entry {name!r} is a device or a pipe, not a file").format(name=name))
         member.mode &= 0o755
         members.append(member)
     return members
@@ -259,7 +276,8 @@ def _unpack(archive: Path, root: Path) -> None:
                 dest.unlink()
             item.replace(dest)
     except (tarfile.TarError, OSError, EOFError, zlib.error, ValueError) as e:
-        raise DataNotAvailable(f"{archive} passed its checks but could not be unpacked ({e}).") from None
+        raise DataNotAvailable(tr("{archive} passed its checks but could not be unpacked ({error}).").format(
+            archive=archive, error=e)) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -281,7 +299,7 @@ def download(root=None, mirrors=MIRRORS, archives=None, timeout: float = 30, pro
         if problems:
             raise DataNotAvailable("\n".join(problems) + "\n" + how_to_get(root, mirrors, archives))
         if progress:
-            print(f"The Oxford-IIIT Pet photos are already unpacked in {root}.")
+            print(tr("The Oxford-IIIT Pet photos are already unpacked in {folder}.").format(folder=root))
         return root
     root.mkdir(parents=True, exist_ok=True)
     missing = []
@@ -293,31 +311,32 @@ def download(root=None, mirrors=MIRRORS, archives=None, timeout: float = 30, pro
         problem = check_file(path, expected)
         if problem:
             raise DataNotAvailable(
-                f"{path} is there but {problem}. It was not changed. Delete it (or replace it with a "
-                f"complete copy) and run the command again.\n" + how_to_get(root, mirrors, archives)
+                tr("{path} is there but {problem}. It was not changed. Delete it (or replace it with a "
+                   "complete copy) and run the command again.").format(path=path, problem=problem)
+                + "\n" + how_to_get(root, mirrors, archives)
             )
         if progress:
-            print(f"{name}: found in {root}, size and SHA-256 are right.")
+            print(tr("{file}: found in {folder}, size and SHA-256 are right.").format(file=name, folder=root))
     for name in missing:
         path, expected = root / name, archives[name]
         try:
             download_file([m + name for m in mirrors], path, expected, timeout=timeout, progress=progress)
         except DataNotAvailable as e:
-            raise DataNotAvailable(f"{e}\nNothing incomplete was kept.\n" + how_to_get(root, mirrors, archives)) from None
+            raise DataNotAvailable(f"{e}\n" + tr("Nothing incomplete was kept.") + "\n" + how_to_get(root, mirrors, archives)) from None
     for name in archives:
         if progress:
-            print(f"Unpacking {name} ...")
+            print(tr("Unpacking {file} ...").format(file=name))
         _unpack(root / name, root)
     if not has_tree(root):
         raise DataNotAvailable(
-            f"The archives in {root} do not contain images/ and annotations/list.txt, trainval.txt and test.txt "
-            "as the Oxford-IIIT Pet archives do.\n" + how_to_get(root, mirrors, archives)
+            tr("The archives in {folder} do not contain images/ and annotations/list.txt, trainval.txt and test.txt "
+               "as the Oxford-IIIT Pet archives do.").format(folder=root) + "\n" + how_to_get(root, mirrors, archives)
         )
     if not keep_archives:
         for name in archives:
             (root / name).unlink(missing_ok=True)
     if progress:
-        print(f"The Oxford-IIIT Pet photos are ready in {root}.")
+        print(tr("The Oxford-IIIT Pet photos are ready in {folder}.").format(folder=root))
     return root
 
 
@@ -349,8 +368,9 @@ def read_list(path) -> list[tuple[str, str, str]]:
             animal = SPECIES[species]
         except (IndexError, ValueError, KeyError):
             raise ValueError(
-                f"{path}, line {number}: expected 'NAME CLASS-ID SPECIES BREED-ID' with species 1 (cat) or 2 (dog), "
-                f"got {line!r}. The annotation files look damaged: delete {Path(path).parent.parent} and download again."
+                tr("{path}, line {number}: expected 'NAME CLASS-ID SPECIES BREED-ID' with species 1 (cat) or 2 (dog), "
+                   "got {line!r}. The annotation files look damaged: delete {folder} and download again.").format(
+                    path=path, number=number, line=line, folder=Path(path).parent.parent)
             ) from None
         rows.append((name, animal, breed_of(name)))
     return rows
@@ -382,8 +402,8 @@ def check_archives(root=None, archives=None) -> list[str]:
             continue
         problem = check_file(path, expected)
         if problem:
-            problems.append(f"{path} is there but {problem}. It was not changed: delete it, or replace it with a "
-                            "complete copy, and run `python -m helpers.data download oxford-pets` again.")
+            problems.append(tr("{path} is there but {problem}. It was not changed: delete it, or replace it with a "
+                               "complete copy, and run `{command}` again.").format(path=path, problem=problem, command=COMMAND))
         else:
             memo[key] = True
     try:
@@ -431,18 +451,21 @@ def read_tree(root=None) -> Tree:
     for part, rows in parts.items():
         for name, _, _ in rows:
             if name in where:
-                problems.append(f"{name} is in both trainval.txt and test.txt; it is used as a test photo only.")
+                problems.append(tr("{name} is in both trainval.txt and test.txt; it is used as a test photo only.").format(name=name))
             where[name] = "test" if part == "test" or name in where else part
     names = [row[0] for row in listed]
     not_divided = [n for n in names if n not in where]
     extra = sorted(set(where) - set(names))
     if not_divided or extra:
-        problems.append(
-            f"annotations/list.txt lists {len(names)} photos, trainval.txt and test.txt {len(where)}: "
-            + (f"{len(not_divided)} listed photos are in neither (e.g. {not_divided[0]}), so they are not used; " if not_divided else "")
-            + (f"{len(extra)} are not in list.txt (e.g. {extra[0]}), so they are not used; " if extra else "")
-            + "the annotation files do not belong together: download annotations.tar.gz again."
-        )
+        pieces = [tr("annotations/list.txt lists {listed} photos, trainval.txt and test.txt {divided}:").format(
+            listed=len(names), divided=len(where))]
+        if not_divided:
+            pieces.append(tr("{n} listed photos are in neither (e.g. {example}), so they are not used;").format(
+                n=len(not_divided), example=not_divided[0]))
+        if extra:
+            pieces.append(tr("{n} are not in list.txt (e.g. {example}), so they are not used;").format(n=len(extra), example=extra[0]))
+        pieces.append(tr("the annotation files do not belong together: download annotations.tar.gz again."))
+        problems.append(" ".join(pieces))
     species_of_breed: dict[str, set] = {}
     wrong_case = []
     rows, missing = [], []
@@ -457,15 +480,16 @@ def read_tree(root=None) -> Tree:
             continue
         rows.append((name, animal, breed, where[name]))
     if missing:
-        problems.append(f"{len(missing)} photos listed in annotations/list.txt are not in {root / 'images'} "
-                        f"(e.g. {missing[0]}.jpg); the others are used. Unpack images.tar.gz again to get them all.")
+        problems.append(tr("{n} photos listed in annotations/list.txt are not in {folder} "
+                           "(e.g. {example}.jpg); the others are used. Unpack images.tar.gz again to get them all.").format(
+            n=len(missing), folder=root / "images", example=missing[0]))
     mixed = sorted(b for b, s in species_of_breed.items() if len(s) > 1)
     if mixed:
-        problems.append(f"the breeds {mixed} are listed both as cats and as dogs; the first species of each photo is used. "
-                        "The annotation files look damaged: download annotations.tar.gz again.")
+        problems.append(tr("the breeds {breeds} are listed both as cats and as dogs; the first species of each photo is used. "
+                           "The annotation files look damaged: download annotations.tar.gz again.").format(breeds=mixed))
     if wrong_case:
-        problems.append(f"{len(wrong_case)} photos have a species that does not fit their name (cats have capitalised "
-                        f"names, e.g. {wrong_case[0]}); their species from list.txt is used.")
+        problems.append(tr("{n} photos have a species that does not fit their name (cats have capitalised "
+                           "names, e.g. {example}); their species from list.txt is used.").format(n=len(wrong_case), example=wrong_case[0]))
     return Tree(root, rows, problems)
 
 
@@ -496,7 +520,7 @@ def read_photos(tree: Tree, image_size: int = 96, cache: bool = True):
             report.skip(imgs.NOT_A_PICTURE, file.name)
             continue
         if kind != "JPEG":
-            report.skip("not JPEG", f"{file.name} ({kind})")
+            report.skip(NOT_JPEG, f"{file.name} ({kind})")
             continue
         try:
             pixels.append(imgs.read_image(file, image_size))
@@ -525,15 +549,16 @@ def main(argv=None) -> int:
 
     Introduced in notebook 07 (and ``data/README.md``).
     """
-    parser = argparse.ArgumentParser(prog="python -m helpers.oxford", description="Get the Oxford-IIIT Pet photos.")
-    parser.add_argument("command", choices=["download", "check"], help="download: fetch, verify, unpack; check: are they here?")
-    parser.add_argument("--root", default=str(ROOT), help=f"folder for the data (default: {ROOT})")
-    parser.add_argument("--remove-archives", action="store_true", help="delete the .tar.gz files after unpacking")
+    parser = argparse.ArgumentParser(prog="python -m helpers.oxford", description=tr("Get the Oxford-IIIT Pet photos."))
+    parser.add_argument("command", choices=["download", "check"], help=tr("download: fetch, verify, unpack; check: are they here?"))
+    parser.add_argument("--root", default=str(ROOT), help=tr("folder for the data (default: {folder})").format(folder=ROOT))
+    parser.add_argument("--remove-archives", action="store_true", help=tr("delete the .tar.gz files after unpacking"))
     args = parser.parse_args(argv)
     if args.command == "check":
         ok = has_tree(args.root)
         problems = (check_archives(args.root) + read_tree(args.root).problems) if ok else []
-        print(f"Oxford-IIIT Pet photos in {args.root}: {'unpacked' if ok else 'not there yet'}")
+        print((tr("Oxford-IIIT Pet photos in {folder}: unpacked") if ok else
+               tr("Oxford-IIIT Pet photos in {folder}: not there yet")).format(folder=args.root))
         for problem in problems:
             print(f"  - {problem}")
         if not ok:

@@ -12,6 +12,31 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .data import PetImages
+from .i18n import tr, tr_noop
+
+# The default titles and axis labels, shown in the notebook's language (a title given by a notebook is shown as given).
+_LEARNING_CURVE_TITLE = tr_noop("Performance P grows with experience E")
+_BREED_BARS_TITLE = tr_noop("Accuracy per breed")
+_ACCURACY = tr_noop("accuracy")
+_CONFUSION_TITLE = tr_noop("Confusion matrix")
+_FILTERS_TITLE = tr_noop("What the first layer looks for")
+_AGAINST_N_YLABEL = tr_noop("Persian accuracy")
+_AGAINST_N_TITLE = tr_noop("More examples help — and a head start helps more")
+_SIZES_TITLE = tr_noop("How big is the knowledge?")
+_RECIPES_TITLE = tr_noop("What each ingredient of the recipe does")
+_EPOCHS_TITLE = tr_noop("Epoch by epoch")
+_EPOCHS_YLABEL = tr_noop("share of the old test pictures")
+
+
+def _shown(text, default):
+    """``text`` as given by a notebook, or the helper's own ``default`` in the notebook's language."""
+    return tr(text) if text == default else text
+
+
+def _name(name) -> str:
+    """A class or breed name as shown in a chart: in the notebook's language (the data stay English)."""
+    text = str(name)
+    return tr(text) if text else text
 
 
 def _legend_outside(ax):
@@ -23,9 +48,9 @@ def _reference_lines(ax, chance=None, majority=None, vertical=False):
     """Dashed lines at the accuracy of guessing (``chance``) and of always answering the most common class (``majority``)."""
     line = ax.axvline if vertical else ax.axhline
     if chance is not None:
-        line(chance, color="grey", linestyle="--", label=f"chance level ({chance:.2f})")
+        line(chance, color="grey", linestyle="--", label=tr("chance level ({chance:.2f})").format(chance=chance))
     if majority is not None:
-        line(majority, color="black", linestyle=":", label=f"always the most common class ({majority:.2f})")
+        line(majority, color="black", linestyle=":", label=tr("always the most common class ({majority:.2f})").format(majority=majority))
 
 
 def _grid_shape(n: int, ncols: int = 8) -> tuple[int, int]:
@@ -62,20 +87,20 @@ def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, co
     Introduced in notebook 01.
     """
     if n < 1 or ncols < 1:
-        raise ValueError("n and ncols must be at least 1.")
+        raise ValueError(tr("n and ncols must be at least 1."))
     idx = np.arange(len(pets))
     if seed is not None:
         idx = np.random.default_rng(seed).permutation(idx)
     idx = idx[:n]
     if len(idx) == 0:
-        raise ValueError("there are no images to show; check the breed or class filter you used.")
+        raise ValueError(tr("there are no images to show; check the breed or class filter you used."))
     fig, axes = _picture_grid(len(idx), ncols)
     for ax, i in zip(axes, idx):
         ax.imshow(pets.images[i], interpolation="nearest")
-        label = pets.breeds[i]
+        label = _name(pets.breeds[i])
         colour = "black"
         if predicted is not None:
-            label += f"\n→ {predicted[i]}"
+            label += f"\n→ {_name(predicted[i])}"
             if confidence is not None:
                 label += f" {confidence[i]:.2f}"
             colour = "black" if predicted[i] == pets.classes[i] else "crimson"
@@ -86,7 +111,7 @@ def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, co
     plt.show()
 
 
-def plot_learning_curve(sizes, accuracies, chance: float | None = None, title="Performance P grows with experience E",
+def plot_learning_curve(sizes, accuracies, chance: float | None = None, title=_LEARNING_CURVE_TITLE,
                         majority: float | None = None):
     """Accuracy against the number of training images (log scale). Introduced in notebook 01.
 
@@ -94,21 +119,21 @@ def plot_learning_curve(sizes, accuracies, chance: float | None = None, title="P
     common class of the test set) are drawn as labelled dashed lines.
     """
     fig, ax = plt.subplots(figsize=(8, 3.6))
-    ax.plot(sizes, accuracies, "o-", label="accuracy on test images")
+    ax.plot(sizes, accuracies, "o-", label=tr("accuracy on test images"))
     _reference_lines(ax, chance, majority)
     ax.set_xscale("log")
     ax.set_xticks(sizes, [str(n) for n in sizes])
     ax.minorticks_off()
-    ax.set_xlabel("experience E: number of training images (log scale)")
-    ax.set_ylabel("performance P: accuracy")
+    ax.set_xlabel(tr("experience E: number of training images (log scale)"))
+    ax.set_ylabel(tr("performance P: accuracy"))
     ax.set_ylim(0, 1.02)
-    ax.set_title(title)
+    ax.set_title(_shown(title, _LEARNING_CURVE_TITLE))
     _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 
 
-def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, ylabel="accuracy",
+def plot_breed_bars(results: dict, title=_BREED_BARS_TITLE, highlight=None, ylabel=_ACCURACY,
                     chance: float | None = None, majority: float | None = None):
     """Bars of accuracy per breed, in the order given.
 
@@ -131,18 +156,20 @@ def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, y
     else:
         fig, ax = plt.subplots(figsize=(max(6, 0.75 * len(breeds) + 1) + 2 * has_legend, 3.6))
     positions = np.arange(len(breeds))
+    names = [_name(b) for b in breeds]  # the data stay English; the ticks are in the notebook's language
+    ylabel = _shown(ylabel, _ACCURACY)
     draw_bars = ax.barh if lying else ax.bar
     for k, (name, acc) in enumerate(results.items()):
         draw_bars(positions + (k - (len(results) - 1) / 2) * width, [acc.get(b, np.nan) for b in breeds], width, label=name)
     _reference_lines(ax, chance, majority, vertical=lying)
     if lying:
-        ax.set_yticks(positions, breeds, fontsize=9)
+        ax.set_yticks(positions, names, fontsize=9)
         ax.set_ylim(len(breeds) - 0.5, -0.5)  # first breed on top
         ax.set_xlim(0, 1.05)
         ax.set_xlabel(ylabel)
         labels = ax.get_yticklabels()
     else:
-        ax.set_xticks(positions, breeds, rotation=30, ha="right")
+        ax.set_xticks(positions, names, rotation=30, ha="right")
         ax.set_ylim(0, 1.05)
         ax.set_ylabel(ylabel)
         labels = ax.get_xticklabels()
@@ -150,14 +177,14 @@ def plot_breed_bars(results: dict, title="Accuracy per breed", highlight=None, y
         i = breeds.index(highlight)
         labels[i].set(color="crimson", fontweight="bold")
         (ax.axhspan if lying else ax.axvspan)(i - 0.5, i + 0.5, color="crimson", alpha=0.1, zorder=0)
-    ax.set_title(title)
+    ax.set_title(_shown(title, _BREED_BARS_TITLE))
     if has_legend:
         _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 
 
-def plot_confusion(matrix, class_names, title="Confusion matrix"):
+def plot_confusion(matrix, class_names, title=_CONFUSION_TITLE):
     """A confusion matrix (rows: true class, columns: predicted class). Introduced in notebook 06.
 
     Each cell is coloured by its share of the row, the true class, so a class
@@ -173,17 +200,18 @@ def plot_confusion(matrix, class_names, title="Confusion matrix"):
     for (i, j), share in np.ndenumerate(shares):
         ax.text(j, i, f"{100 * share:.0f} %\n({counts[i, j]})", ha="center", va="center",
                 color="white" if share > 0.5 else "black")
-    fig.colorbar(image, ax=ax, label="share of the true class")
-    ax.set_xticks(range(n), class_names)
-    ax.set_yticks(range(n), class_names)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    ax.set_title(title)
+    fig.colorbar(image, ax=ax, label=tr("share of the true class"))
+    names = [_name(c) for c in class_names]
+    ax.set_xticks(range(n), names)
+    ax.set_yticks(range(n), names)
+    ax.set_xlabel(tr("predicted class"))
+    ax.set_ylabel(tr("true class"))
+    ax.set_title(_shown(title, _CONFUSION_TITLE))
     fig.tight_layout()
     plt.show()
 
 
-def plot_filters(model_or_kernel, layer: str = "conv1", title="What the first layer looks for"):
+def plot_filters(model_or_kernel, layer: str = "conv1", title=_FILTERS_TITLE):
     """The first convolution layer's filters, each drawn as a tiny colour picture. Introduced in notebook 02.
 
     Give a model (its ``layer`` is drawn) or the layer's kernel itself, e.g. a copy kept from before training.
@@ -193,19 +221,19 @@ def plot_filters(model_or_kernel, layer: str = "conv1", title="What the first la
     else:
         kernel = np.asarray(model_or_kernel)
     if kernel.ndim != 4 or kernel.shape[2] != 3:
-        raise ValueError(f"layer {layer!r} is not a convolution on colour images; use the first convolution layer.")
+        raise ValueError(tr("layer {layer!r} is not a convolution on colour images; use the first convolution layer.").format(layer=layer))
     n = kernel.shape[-1]
     fig, axes = _picture_grid(n, 8, size=(1.0, 1.0))
     for k, ax in enumerate(axes):
         f = kernel[..., k]
         f = (f - f.min()) / (f.max() - f.min() + 1e-8)
         ax.imshow(f, interpolation="nearest")
-    fig.suptitle(title)
+    fig.suptitle(_shown(title, _FILTERS_TITLE))
     fig.tight_layout()
     plt.show()
 
 
-def plot_against_n(ns, curves: dict, ylabel="Persian accuracy", title="More examples help — and a head start helps more",
+def plot_against_n(ns, curves: dict, ylabel=_AGAINST_N_YLABEL, title=_AGAINST_N_TITLE,
                    chance: float | None = None, majority: float | None = None):
     """Lines of a score against the number of new examples N, one per method. Introduced in notebook 04.
 
@@ -216,16 +244,16 @@ def plot_against_n(ns, curves: dict, ylabel="Persian accuracy", title="More exam
         ax.plot(ns, values, "o-", label=name)
     _reference_lines(ax, chance, majority)
     ax.set_xticks(ns)
-    ax.set_xlabel("N: new examples used for training")
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr("N: new examples used for training"))
+    ax.set_ylabel(_shown(ylabel, _AGAINST_N_YLABEL))
     ax.set_ylim(0, 1.02)
-    ax.set_title(title)
+    ax.set_title(_shown(title, _AGAINST_N_TITLE))
     _legend_outside(ax)
     fig.tight_layout()
     plt.show()
 
 
-def plot_sizes(sizes_bytes: dict, title="How big is the knowledge?"):
+def plot_sizes(sizes_bytes: dict, title=_SIZES_TITLE):
     """Horizontal bars of sizes in bytes on a linear axis, e.g. model file vs training data. Introduced in notebook 07.
 
     Each bar is labelled with its size ("277.7 kB"); every bar but the largest
@@ -239,13 +267,14 @@ def plot_sizes(sizes_bytes: dict, title="How big is the knowledge?"):
     ax.barh(names, values)
     ax.invert_yaxis()  # the first size on top, as given
     for i, v in enumerate(values):
-        label = human_bytes(v) if v == largest else f"{human_bytes(v)} = {100 * v / largest:.2g} % of the largest"
+        label = human_bytes(v) if v == largest else tr("{size} = {share:.2g} % of the largest").format(
+            size=human_bytes(v), share=100 * v / largest)
         ax.text(v + 0.01 * largest, i, label, va="center", fontsize=9)
     ax.set_xlim(0, 1.45 * largest)  # room for the labels
     ax.set_xticks([t for t in ax.get_xticks() if t <= largest])  # no ticks beyond the data
     ax.xaxis.set_major_formatter(lambda x, _: human_bytes(x) if x else "0")
-    ax.set_xlabel("size (linear scale)")
-    ax.set_title(title)
+    ax.set_xlabel(tr("size (linear scale)"))
+    ax.set_title(_shown(title, _SIZES_TITLE))
     fig.tight_layout()
     plt.show()
 
@@ -254,12 +283,12 @@ def human_bytes(n: int) -> str:
     """1234567 → '1.2 MB'. Introduced in notebook 02."""
     for unit in ("bytes", "kB", "MB", "GB"):
         if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+            return tr("{n:.0f} bytes").format(n=n) if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1000
     return f"{n:.1f} GB"
 
 
-def plot_recipes(rows: dict, title="What each ingredient of the recipe does"):
+def plot_recipes(rows: dict, title=_RECIPES_TITLE):
     """Grouped horizontal bars: for each recipe, its accuracy on the Persians, on the old breeds together and on the worst old breed.
 
     ``rows`` is ``{recipe name: {"Persians": a, "old breeds together": b, "worst old breed": c}}``
@@ -277,15 +306,15 @@ def plot_recipes(rows: dict, title="What each ingredient of the recipe does"):
     ax.set_yticks(np.arange(len(names)), names)
     ax.invert_yaxis()  # the first recipe on top
     ax.set_xlim(0, 1)
-    ax.set_xlabel("accuracy")
-    ax.set_title(title)
+    ax.set_xlabel(tr(_ACCURACY))
+    ax.set_title(_shown(title, _RECIPES_TITLE))
     # below the plot, not to its right, where the values of bars near 1 are printed
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=len(measures))
     fig.tight_layout()
     plt.show()
 
 
-def plot_epochs(curves: dict, title="Epoch by epoch", ylabel="share of the old test pictures",
+def plot_epochs(curves: dict, title=_EPOCHS_TITLE, ylabel=_EPOCHS_YLABEL,
                 chance: float | None = None, majority: float | None = None):
     """Lines of measures taken after every epoch, e.g. ``{"accuracy on cats and dogs": [...]}``. Introduced in notebook 06.
 
@@ -295,11 +324,11 @@ def plot_epochs(curves: dict, title="Epoch by epoch", ylabel="share of the old t
     for name, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, "o-", markersize=3, label=name)
     _reference_lines(ax, chance, majority)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr("epoch"))
+    ax.set_ylabel(_shown(ylabel, _EPOCHS_YLABEL))
     ax.set_ylim(-0.02, 1.02)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(title)
+    ax.set_title(_shown(title, _EPOCHS_TITLE))
     _legend_outside(ax)
     fig.tight_layout()
     plt.show()

@@ -18,12 +18,17 @@ import time
 import numpy as np
 
 from . import data, evaluation, models, toypets, training
+from .i18n import tr, tr_noop
 
 # -- how much data ------------------------------------------------------------------------
 PER_BREED = {"train": 300, "val": 50, "test": 150}  # toy pets per breed and split
 QUICK_PER_BREED = {"train": 30, "val": 10, "test": 20}  # QUICK mode: only checks that everything runs
 
 # -- the first model (notebook 02) ----------------------------------------------------------
+# The names notebook 05 gives the recipes it compares (data keys, shown translated in its table, chart and claims).
+RECIPE_NAMES = (tr_noop("full recipe"), tr_noop("frozen base"), tr_noop("no extra dogs"), tr_noop("random rehearsal"),
+                tr_noop("steps that do not shrink"))
+
 BASE_EPOCHS = 6  # passes over the 2,700 training pictures; the step size shrinks to almost 0 by the last one
 QUICK_EPOCHS = 2
 LEARNING_RATE = 1e-3  # Adam's usual step size
@@ -55,8 +60,8 @@ def _on_photos(course, epochs: int) -> int:
     told = getattr(course, "_told", set())
     if "photo epochs" not in told:  # said once per lesson, where the text names the toy pets' number of epochs
         told.add("photo epochs")
-        print(f"On photos, trainings here take at most {PHOTO_EPOCHS} epochs (the text says {epochs} for the toy pets): "
-              "on a few hundred photos, more passes mostly memorise them.")
+        print(tr("On photos, trainings here take at most {most} epochs (the text says {epochs} for the toy pets): "
+                 "on a few hundred photos, more passes mostly memorise them.").format(most=PHOTO_EPOCHS, epochs=epochs))
     return PHOTO_EPOCHS
 
 
@@ -94,6 +99,11 @@ def train_base(model, train, val, course, epochs=None) -> dict:
                           weights=class_weights(course, train))
 
 
+def _not_saved_yet(why: str, path) -> bool:
+    """Whether ``why`` (from ``models.load_if_matching``) says that there is no model file at ``path`` yet."""
+    return why == tr(models.NO_SAVED_MODEL).format(name=models.shown_path(path))
+
+
 def load_or_train_base(course):
     """The cat/dog model notebook 02 saved; if it is not there yet, or not the right one, train and save it now.
 
@@ -107,18 +117,18 @@ def load_or_train_base(course):
     record = course.model_record()
     model, why = models.load_if_matching(path, record)
     if model is not None:
-        print(f"Loaded the cat/dog model notebook 02 saved ({models.shown_path(path)}).")
+        print(tr("Loaded the cat/dog model notebook 02 saved ({file}).").format(file=models.shown_path(path)))
         return model
-    if why.startswith("No saved model"):
-        print(f"{why} (notebook 02 makes it): training it now (10–40 seconds on a laptop).")
+    if _not_saved_yet(why, path):
+        print(tr("{why} (notebook 02 makes it): training it now (10–40 seconds on a laptop).").format(why=why))
     else:
-        print(f"{why}. Training it again now (10–40 seconds on a laptop).")
+        print(tr("{why}. Training it again now (10–40 seconds on a laptop).").format(why=why))
     model = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
     train = course.load("train")
     started = time.perf_counter()
     training.train(model, train, None, class_names=course.class_names, epochs=_epochs(course),
                    learning_rate=LEARNING_RATE, seed=course.seed, quiet=True, learning_rate_decay=True,
-                   weights=class_weights(course, train), progress="training the cat/dog model")
+                   weights=class_weights(course, train), progress=tr("training the cat/dog model"))
     models.save(model, path, dict(record, training_seconds=round(time.perf_counter() - started, 1)))
     return model
 
@@ -141,11 +151,12 @@ def base_training_seconds(course) -> float:
         saved, fits = {}, False
     seconds = saved.get("training_seconds") if fits else None
     if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds > 0:
-        print(f"Training the cat/dog model on {len(course.load('train')):,} pictures took {seconds:.1f} s on this computer "
-              f"(measured when it was trained, saved in its record {models.record_path(path).name}).")
+        print(tr("Training the cat/dog model on {n:,} pictures took {seconds:.1f} s on this computer "
+                 "(measured when it was trained, saved in its record {record}).").format(
+            n=len(course.load("train")), seconds=seconds, record=models.record_path(path).name))
         return float(seconds)
-    print("The saved model's record does not say how long its training took: training a new network the same way, "
-          "to time it.")
+    print(tr("The saved model's record does not say how long its training took: training a new network the same way, "
+             "to time it."))
     fresh = models.make_cnn(num_classes=len(course.class_names), image_size=course.image_size, seed=course.seed)
     started = time.perf_counter()
     train_base(fresh, course.load("train"), None, course)
@@ -171,21 +182,21 @@ def transfer_source(course):
     model, why = models.load_if_matching(path, record)
     if model is not None:
         return model
-    if not why.startswith("No saved model"):
-        print(f"{why}. Making it again.")
+    if not _not_saved_yet(why, path):
+        print(tr("{why}. Making it again.").format(why=why))
     if course.image_size in backbone.SIZES:
         giant, why = backbone.try_backbone(course.image_size)
     else:
-        giant, why = None, (f"MobileNetV2's ImageNet weights were not in the Keras cache when this lesson started, so the "
-                            f"photos are {course.image_size} px (notebook 07 fetches the weights when online; then run "
-                            "this notebook again).")
+        giant, why = None, tr("MobileNetV2's ImageNet weights were not in the Keras cache when this lesson started, so the "
+                              "photos are {size} px (notebook 07 fetches the weights when online; then run "
+                              "this notebook again).").format(size=course.image_size)
     if giant is None:
-        print(why.splitlines()[0], f"So this notebook builds on our own small network, trained from random numbers on "
-              f"{len(course.load('train'))} photos. That is too few to learn what tells a cat from a dog (expect it to give "
+        print(why.splitlines()[0], tr("So this notebook builds on our own small network, trained from random numbers on "
+              "{n} photos. That is too few to learn what tells a cat from a dog (expect it to give "
               "mostly one answer); real projects start from a model pretrained on millions of photos for exactly this "
-              "reason. The steps below are the same either way.")
+              "reason. The steps below are the same either way.").format(n=len(course.load("train"))))
         return load_or_train_base(course)
-    print("Standing on a giant's shoulders: MobileNetV2 with ImageNet weights (frozen) and a new cat/dog head.")
+    print(tr("Standing on a giant's shoulders: MobileNetV2 with ImageNet weights (frozen) and a new cat/dog head."))
     model = backbone.make_transfer_model(giant, num_classes=len(course.class_names), name="imagenet_cat_dog")
     train = course.load("train")
     training.train(model, train, None, class_names=course.class_names, epochs=BASE_EPOCHS,
@@ -209,7 +220,8 @@ def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
     """
     sizes = [int(n) for n in sizes]
     if not sizes or min(sizes) < 2 or max(sizes) > len(pool):
-        raise ValueError(f"each amount of experience must be from 2 to {len(pool)} (the pictures in the pool); got {sizes}.")
+        raise ValueError(tr("each amount of experience must be from 2 to {most} (the pictures in the pool); got {sizes}.").format(
+            most=len(pool), sizes=sizes))
     examples = test.per_breed(1, seed=course.seed).shuffled(course.seed)
     examples = examples.subset(np.arange(min(n_examples, len(examples))))
     order = pool.shuffled(course.seed)  # each bigger experience is a smaller one plus new pictures
@@ -227,7 +239,7 @@ def learning_curve(course, pool, test, sizes, n_examples: int = 8) -> dict:
             "predicted": [str(c) for c in predicted],
             "true": [str(c) for c in examples.classes],
         }
-        print(f"E = {n:>4} pictures: P = {curve[n]['accuracy']:.3f}")
+        print(tr("E = {n:>4} pictures: P = {accuracy:.3f}").format(n=n, accuracy=curve[n]["accuracy"]))
     return curve
 
 
@@ -238,8 +250,8 @@ def _toy_only(course, what: str) -> bool:
     """True on the toy pets; on photos print one line saying why ``what`` is skipped."""
     if course.source == "toy":
         return True
-    print(f"Skipped on photos: {what} needs the toy-pet generator, which can draw the same animal again with one "
-          "thing changed; a photo cannot be retaken that way. (Set DATA_SOURCE = 'toy' to run it.)")
+    print(tr("Skipped on photos: {what} needs the toy-pet generator, which can draw the same animal again with one "
+             "thing changed; a photo cannot be retaken that way. (Set DATA_SOURCE = 'toy' to run it.)").format(what=what))
     return False
 
 
@@ -252,7 +264,7 @@ def persian_variants(course, n: int = 150) -> dict | None:
     Same pose, background and light in all of them. Toy pets only: on photos
     it prints why and returns ``None``. Introduced in notebook 03.
     """
-    if not _toy_only(course, "redrawing the same Persians"):
+    if not _toy_only(course, tr("redrawing the same Persians")):
         return None
     seed = course.seed + data._SPLIT_SEED_OFFSET["test"]
 
@@ -261,13 +273,13 @@ def persian_variants(course, n: int = 150) -> dict | None:
             images = toypets.draw_many(course.new_breed, n, seed=seed, size=course.image_size, fluffy=fluffy)
         return data.PetImages(images, ["cat"] * n, [course.new_breed] * n, "toy")
 
-    return {
-        "as drawn": draw(),
-        "short fur": draw(fluffy=False),
-        "cat ears": draw(**CAT_EARS),
-        "short fur and cat ears": draw(fluffy=False, **CAT_EARS),
-        "cat colours": draw(persian_cat_colours=1),
-        "cat-sized head and body": draw(persian_cat_size=1),
+    return {  # the names stay English (the notebooks use them); charts show them in the notebook's language
+        tr_noop("as drawn"): draw(),
+        tr_noop("short fur"): draw(fluffy=False),
+        tr_noop("cat ears"): draw(**CAT_EARS),
+        tr_noop("short fur and cat ears"): draw(fluffy=False, **CAT_EARS),
+        tr_noop("cat colours"): draw(persian_cat_colours=1),
+        tr_noop("cat-sized head and body"): draw(persian_cat_size=1),
     }
 
 
@@ -278,7 +290,7 @@ def long_haired_cats(course, n: int = 50) -> tuple:
     (same pose, colours, ears and face); only the coat differs. Toy pets
     only: on photos it prints why and returns ``(None, None)``. Introduced in notebook 03.
     """
-    if not _toy_only(course, "redrawing the known cats with long fur"):
+    if not _toy_only(course, tr("redrawing the known cats with long fur")):
         return None, None
     seed = course.seed + data._SPLIT_SEED_OFFSET["test"]
     breeds = course.cat_breeds
@@ -321,12 +333,15 @@ def rehearsal_set(course, hard_negatives=None, extra=None, per_breed=None, model
         few = REHEARSAL_PER_BREED if per_breed is None else per_breed
     short = [b for b, n in old.breed_counts().items() if n < few + (extra if b in hard else 0)]
     if course.source != "toy" and short:
-        asked = f"Rehearsal: {few} old photos per breed (+{extra} of each of {len(hard)} hard-negative breeds) asked for; "
+        fields = dict(few=few, extra=extra, n_hard=len(hard))
         if len(short) == len(old.breed_counts()):
-            print(asked + f"every breed has fewer, so the rehearsal set is all {len(old)} old training photos, whatever is "
-                          "asked for (sets asked for differently come out the same here).")
+            print(tr("Rehearsal: {few} old photos per breed (+{extra} of each of {n_hard} hard-negative breeds) asked for; "
+                     "every breed has fewer, so the rehearsal set is all {n_old} old training photos, whatever is "
+                     "asked for (sets asked for differently come out the same here).").format(n_old=len(old), **fields))
         else:
-            print(asked + f"{len(short)} of {len(old.breed_counts())} breeds have fewer, so all of theirs are used.")
+            print(tr("Rehearsal: {few} old photos per breed (+{extra} of each of {n_hard} hard-negative breeds) asked for; "
+                     "{n_short} of {n_breeds} breeds have fewer, so all of theirs are used.").format(
+                n_short=len(short), n_breeds=len(old.breed_counts()), **fields))
     if model is None and course.source != "toy":  # few photos: no photo twice (random picks per breed)
         rng = np.random.default_rng(course.seed)
         keep = []
@@ -394,7 +409,7 @@ def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, le
     Returns ``(model, history)``. Introduced in notebook 04.
     """
     if len(new) == 0:
-        raise ValueError("there are no new pictures to fine-tune on; ask for at least one.")
+        raise ValueError(tr("there are no new pictures to fine-tune on; ask for at least one."))
     settings = _fine_tune_settings(course, learning_rate, epochs, learning_rate_decay, balance)
     record = _fine_tune_record(course, model, new, rehearsal, settings) if save_as else None
     shown = _mix(new, rehearsal)
@@ -403,7 +418,7 @@ def fine_tune(model, new, rehearsal, course, learning_rate=None, epochs=None, le
         learning_rate=settings["learning_rate"], seed=course.seed, quiet=True,
         learning_rate_decay=learning_rate_decay,
         weights=training.balanced_weights(shown) if balance else class_weights(course, shown),
-        progress=f"fine-tuning {model.name}",
+        progress=tr("fine-tuning {name}").format(name=model.name),
     )
     if save_as:
         models.save(model, course.model_path(save_as), record)
@@ -429,10 +444,13 @@ def load_or_fine_tune(model, new, rehearsal, course, name: str):
     path = course.model_path(name)
     loaded, why = models.load_if_matching(path, _fine_tune_record(course, model, new, rehearsal, settings))
     if loaded is not None:
-        print(f"Loaded {models.shown_path(path)}: notebook 04 fine-tuned the same model on the same pictures with the same "
-              "recipe, and the same training gives exactly the same parameters.")
+        print(tr("Loaded {file}: notebook 04 fine-tuned the same model on the same pictures with the same "
+                 "recipe, and the same training gives exactly the same parameters.").format(file=models.shown_path(path)))
         return loaded, None
-    print(f"{why} (notebook 04 makes it): fine-tuning now." if why.startswith("No saved model") else f"{why}. Fine-tuning now.")
+    if _not_saved_yet(why, path):
+        print(tr("{why} (notebook 04 makes it): fine-tuning now.").format(why=why))
+    else:
+        print(tr("{why}. Fine-tuning now.").format(why=why))
     return fine_tune(model, new, rehearsal, course, save_as=name)
 
 
@@ -463,8 +481,8 @@ def transfer_vs_scratch(base, rehearsal, course, ns, reuse=None) -> dict:
         for start, model in (("transfer", transfer), ("scratch", scratch)):
             result[start]["persian"].append(evaluation.accuracy(model, persians_test, course.class_names))
             result[start]["all"].append(evaluation.accuracy(model, test, course.class_names))
-        print(f"N = {n:>3} Persians: transfer {result['transfer']['all'][-1]:.3f}, "
-              f"from scratch {result['scratch']['all'][-1]:.3f} on the whole test set")
+        print(tr("N = {n:>3} Persians: transfer {transfer:.3f}, from scratch {scratch:.3f} on the whole test set").format(
+            n=n, transfer=result["transfer"]["all"][-1], scratch=result["scratch"]["all"][-1]))
     return result
 
 
@@ -478,12 +496,12 @@ def learn_new_class(model, new, rehearsal, course, class_names, callbacks=None):
     ``NEW_CLASS_EPOCHS`` epochs. Returns ``(model, history)``. Introduced in notebook 06.
     """
     if len(new) == 0:
-        raise ValueError("there are no pictures of the new class; ask for at least one.")
+        raise ValueError(tr("there are no pictures of the new class; ask for at least one."))
     shown = _mix(new, rehearsal, NEW_CLASS_REPEATS)
     history = training.train(
         model, shown, None, class_names=tuple(class_names), weights=class_weights(course, shown),
         epochs=QUICK_EPOCHS if course.quick else _on_photos(course, NEW_CLASS_EPOCHS),
         learning_rate=NEW_CLASS_LEARNING_RATE, seed=course.seed, quiet=True, callbacks=callbacks,
-        progress=f"training {model.name}",
+        progress=tr("training {name}").format(name=model.name),
     )
     return model, history

@@ -13,6 +13,8 @@ import sys
 
 import numpy as np  # cheap, and it does not load TensorFlow
 
+from .i18n import tr
+
 THREADS = 2  # results depend on the thread count, so it is fixed, not "all cores"
 
 
@@ -59,8 +61,9 @@ def check_seed(seed, name: str = "SEED") -> int:
     """``seed`` as an int from 0 to 2**32 - 1, or a ValueError naming the parameter. Used by ``setup``, ``lesson``."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(
-            f"{name} must be a whole number from 0 to 4294967295, e.g. {name} = 0; got {seed!r}. "
-            "Change it in the parameters cell (or pass -p SEED 1 to papermill) and run the notebook again."
+            tr("{name} must be a whole number from 0 to 4294967295, e.g. {name} = 0; got {seed!r}. "
+               "Change it in the parameters cell (or pass -p SEED 1 to papermill) and run the notebook again.").format(
+                name=name, seed=seed)
         )
     return int(seed)
 
@@ -77,8 +80,9 @@ def check_quick(quick, name: str = "QUICK") -> bool:
     if isinstance(quick, str) and quick.strip().lower() in ("true", "false"):
         return quick.strip().lower() == "true"
     raise ValueError(
-        f"{name} must be True or False (without quotes); got {quick!r}. "
-        "Change it in the parameters cell (or pass -p QUICK True to papermill) and run the notebook again."
+        tr("{name} must be True or False (without quotes); got {quick!r}. "
+           "Change it in the parameters cell (or pass -p QUICK True to papermill) and run the notebook again.").format(
+            name=name, quick=quick)
     )
 
 
@@ -128,23 +132,30 @@ def check_versions() -> list[str]:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
-            problems.append(f"{name} is not installed: run `make lab` (or `pip install -r requirements.txt`) in the project folder.")
+            problems.append(tr("{name} is not installed: run `make lab` (or `pip install -r requirements.txt`) in the project folder.").format(
+                name=name))
             continue
         parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
         if parts < minimum:
-            problems.append(f"{name} {version} is too old (need {'.'.join(map(str, minimum))} or newer): run `make lab` to update.")
+            problems.append(tr("{name} {version} is too old (need {minimum} or newer): run `make lab` to update.").format(
+                name=name, version=version, minimum=".".join(map(str, minimum))))
     return problems
 
 
-def start(seed: int = 0):
-    """The setup cell of every notebook: check the packages, then :func:`setup_tensorflow`.
+def start(seed: int = 0, language: str = "en"):
+    """The setup cell of every notebook: set the language, check the packages, then :func:`setup_tensorflow`.
 
+    ``language`` is the notebook's ``LANGUAGE`` parameter, ``"en"`` or ``"ko"``
+    (:func:`helpers.i18n.set_language`: messages, charts and widgets in that language).
     A missing or too old package stops the notebook with a short message that
     says what to run, instead of a long traceback. Returns ``keras``.
     Introduced in notebook 01.
     """
+    from . import i18n
+
+    i18n.set_language(language)
     seed = check_seed(seed)
     problems = check_versions()
     if problems:
-        raise SystemExit("Set-up problem:\n" + "\n".join(f"  - {p}" for p in problems))
+        raise SystemExit(tr("Set-up problem:\n{problems}").format(problems="\n".join(f"  - {p}" for p in problems)))
     return setup_tensorflow(seed)

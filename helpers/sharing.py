@@ -28,7 +28,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from . import i18n
 from .data import sha256_of  # the file fingerprint, kept on the data module's ground floor
+from .i18n import tr, tr_noop
+
+_FILE_WORDS = {"architecture": tr_noop("architecture"), "weights": tr_noop("weights")}  # the exported files, as messages call them
 
 
 class FingerprintMismatch(ValueError):
@@ -79,7 +83,7 @@ def damaged_copy(export: dict, folder=None) -> dict:
     weights = export["weights"]["path"]
     folder = Path(folder) if folder is not None else weights.parent.with_name(weights.parent.name + "_damaged")
     if folder.resolve() == weights.parent.resolve():
-        raise ValueError("the damaged copy must go into another folder than the export itself; pick another `folder`.")
+        raise ValueError(tr("the damaged copy must go into another folder than the export itself; pick another `folder`."))
     folder.mkdir(parents=True, exist_ok=True)
     copy = {}
     for key, info in export.items():
@@ -132,6 +136,7 @@ def in_other_process(export: dict, job: str, inputs: dict, settings: dict | None
         np.savez(tmp / "inputs.npz", **inputs)
         message = {
             "job": job,
+            "language": i18n.language(),  # the other process answers in the notebook's language
             "settings": settings or {},
             "files": {key: {"path": str(export[key]["path"]), "sha256": export[key]["sha256"]} for key in ("architecture", "weights")},
         }
@@ -142,7 +147,7 @@ def in_other_process(export: dict, job: str, inputs: dict, settings: dict | None
         if result.returncode == 3:
             raise FingerprintMismatch(result.stdout.strip())
         if result.returncode != 0:
-            raise RuntimeError(f"the other process failed:\n{result.stderr.strip()[-2000:]}")
+            raise RuntimeError(tr("the other process failed:\n{error}").format(error=result.stderr.strip()[-2000:]))
         with np.load(tmp / "outputs.npz") as outputs:
             answer = {key: outputs[key] for key in outputs.files}
         report = json.loads((tmp / "report.json").read_text())
@@ -187,10 +192,10 @@ def _refusal(files: dict) -> str | None:
     for key in ("architecture", "weights"):
         expected, actual = files[key]["sha256"], sha256_of(files[key]["path"])
         if actual != expected:
-            return (
-                f"The {key} file does not match its fingerprint (expected sha256 {expected[:16]}…, got {actual[:16]}…): "
+            return tr(
+                "The {file} file does not match its fingerprint (expected sha256 {expected}…, got {actual}…): "
                 "it was changed or damaged on the way. Copy it again and compare `sha256sum` on both machines."
-            )
+            ).format(file=tr(_FILE_WORDS[key]), expected=expected[:16], actual=actual[:16])
     return None
 
 
@@ -222,6 +227,8 @@ def _main(argv=None) -> int:
     parser.add_argument("folder", help="a folder with job.json (the files, their fingerprints, the job) and inputs.npz")
     folder = Path(parser.parse_args(argv).folder)
     message = json.loads((folder / "job.json").read_text())
+    if message.get("language", "en") != "en":
+        i18n.set_language(message["language"])
     refusal = _refusal(message["files"])
     if refusal:
         print(refusal)
@@ -241,7 +248,7 @@ def _main(argv=None) -> int:
     elif message["job"] == "fine-tune":
         outputs = _fine_tune(model, inputs, settings)
     else:
-        raise ValueError(f"unknown job {message['job']!r}: 'predict' or 'fine-tune'.")
+        raise ValueError(tr("unknown job {job!r}: 'predict' or 'fine-tune'.").format(job=message["job"]))
     seconds[message["job"]] = time.perf_counter() - started
     np.savez(folder / "outputs.npz", **outputs)
     (folder / "report.json").write_text(json.dumps({"seconds": seconds, "machine": software_and_cpu()}))

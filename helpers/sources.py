@@ -27,12 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import data, folder, oxford, toypets
+from .i18n import tr, trn
 
 # train / val / test shares of the photos of the breeds the first model learns from
 FOLDER_FRACTIONS = (0.7, 0.1, 0.2)
@@ -46,10 +48,24 @@ FLUFFY_DOGS = ["great_pyrenees", "keeshond", "newfoundland", "pomeranian", "samo
                "maltese", "afghan_hound", "siberian_husky", "alaskan_malamute", "havanese", "leonberger"]
 
 
-def _many(n: int, word: str, verb: str = "") -> str:
-    """``"1 breed has"`` or ``"3 breeds have"``: counts in messages read right."""
-    plural = {"has": "have", "is": "are", "lies": "lie"}
-    return f"{n} {word}{'' if n == 1 else 's'}" + (f" {verb if n == 1 else plural[verb]}" if verb else "")
+def _and(items) -> str:
+    """``"a"``, ``"a and b"``, ``"a and b and c"``, in the notebook's language."""
+    items = [str(i) for i in items]
+    shown = items[0] if items else ""
+    for item in items[1:]:
+        shown = tr("{first} and {second}").format(first=shown, second=item)
+    return shown
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a fixed-width font: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` columns (on the left when ``right``), like ``f"{text:<{width}}"``."""
+    space = " " * max(width - _width(text), 0)
+    return space + text if right else text + space
 
 
 def photo_image_size() -> int:
@@ -93,8 +109,9 @@ class ToySource:
         from . import recipes
 
         if folder.breed_name(str(new_breed)) != toypets.PERSIAN:
-            raise ValueError(f"on the toy pets the breed the first model never sees is the Persian: set NEW_BREED = "
-                             f"'persian' (got {str(new_breed)!r}), or use your own photos (DATA_SOURCE = 'folder').")
+            raise ValueError(tr("on the toy pets the breed the first model never sees is the Persian: set NEW_BREED = "
+                                "'persian' (got {value!r}), or use your own photos (DATA_SOURCE = 'folder').").format(
+                value=str(new_breed)))
         self.seed, self.image_size = seed, toypets.DEFAULT_SIZE
         self.per_breed = recipes.QUICK_PER_BREED if quick else recipes.PER_BREED
         self.breeds = {b: info.animal for b, info in toypets.BREEDS.items()}
@@ -110,7 +127,7 @@ class ToySource:
                              image_size=self.image_size)
 
     def describe(self) -> str:
-        return "the built-in toy pets: drawings made by a program, the same on every computer"
+        return tr("the built-in toy pets: drawings made by a program, the same on every computer")
 
     def record(self) -> dict:
         return {"data_dir": None, "data_files": None}
@@ -161,8 +178,8 @@ class PhotoSource:
         if not self.fluffy_dog_breeds and dogs:
             self.fluffy_dog_breeds = dogs
             self.problems.append(Problem(
-                f"No breed folder is a known long-haired dog breed (such as {', '.join(FLUFFY_DOGS[:5])}), so notebooks "
-                "04 and 05 count every dog breed among 'the fluffy dogs'."))
+                tr("No breed folder is a known long-haired dog breed (such as {breeds}), so notebooks "
+                   "04 and 05 count every dog breed among 'the fluffy dogs'.").format(breeds=", ".join(FLUFFY_DOGS[:5]))))
         self._check(new_breed)
 
     # -- putting the places together -------------------------------------------------
@@ -189,18 +206,23 @@ class PhotoSource:
         size = self.image_size
         pets = data.PetImages(np.stack(images) if images else np.zeros((0, size, size, 3), np.uint8), classes, breeds, self.kind)
         if between:
-            labels = " and ".join(dict.fromkeys(label for label, _ in self.places))
-            self.problems.append(Problem(
-                f"{_many(len(between), 'photo', 'is')} in both {labels} (the same file content, e.g. {between[0][1]} = {between[0][0]}): "
-                "each is used once."))
+            labels = _and(dict.fromkeys(label for label, _ in self.places))
+            self.problems.append(Problem(trn(
+                "{n} photo is in both {places} (the same file content, e.g. {copy} = {first}): each is used once.",
+                "{n} photos are in both {places} (the same file content, e.g. {copy} = {first}): each is used once.",
+                len(between)).format(n=len(between), places=labels, copy=between[0][1], first=between[0][0])))
         if within:
-            self.problems.append(Problem(
-                f"{_many(len(within), 'photo', 'is')} there twice (the same file content, e.g. {within[0][1]} = {within[0][0]}): "
-                "each is used once."))
+            self.problems.append(Problem(trn(
+                "{n} photo is there twice (the same file content, e.g. {copy} = {first}): each is used once.",
+                "{n} photos are there twice (the same file content, e.g. {copy} = {first}): each is used once.",
+                len(within)).format(n=len(within), copy=within[0][1], first=within[0][0])))
         if clashes:
-            self.problems.append(Problem(
-                f"{_many(len(clashes), 'copy', 'lies').replace('copys', 'copies')} in folders of different classes (e.g. {clashes[0][0]} and "
-                f"{clashes[0][1]}); each is used with the class of its first folder. Check them and delete the wrong copy."))
+            self.problems.append(Problem(trn(
+                "{n} copy lies in folders of different classes (e.g. {first} and {copy}); each is used with the class "
+                "of its first folder. Check them and delete the wrong copy.",
+                "{n} copies lie in folders of different classes (e.g. {first} and {copy}); each is used with the class "
+                "of its first folder. Check them and delete the wrong copy.",
+                len(clashes)).format(n=len(clashes), first=clashes[0][0], copy=clashes[0][1])))
         return pets, digests, names, official
 
     def _one_class_per_breed(self, pets):
@@ -209,8 +231,9 @@ class PhotoSource:
         if not shared:
             return pets
         renamed = np.array([f"{c}_{b}" if b in shared else b for c, b in zip(pets.classes, pets.breeds)])
-        self.problems.append(Problem(f"the breed folders {shared} are in more than one class folder; they are kept apart "
-                                     f"as {sorted({str(r) for r in renamed if r not in pets.breeds})}."))
+        self.problems.append(Problem(tr("the breed folders {shared} are in more than one class folder; they are kept apart "
+                                        "as {renamed}.").format(
+            shared=shared, renamed=sorted({str(r) for r in renamed if r not in pets.breeds}))))
         return data.PetImages(pets.images, pets.classes, renamed, pets.source)
 
     @staticmethod
@@ -239,15 +262,21 @@ class PhotoSource:
         """Say which breeds cannot be measured (no test photo) or not learned from (no training photo)."""
         untested = [b for b in self.trained_breeds if b not in self.seen_breeds]
         unused = [b for b in old if b not in self.trained_breeds]
-        why = "(A photo's split comes from its content and SEED.) Add photos (10 or more per breed), or try another SEED."
+        why = tr("(A photo's split comes from its content and SEED.) Add photos (10 or more per breed), or try another SEED.")
         if untested and self.seen_breeds:
-            self.problems.append(Problem(
-                f"with SEED = {self.seed}, {_many(len(untested), 'breed', 'has')} no test photo ({', '.join(untested)}): the first "
-                f"model still learns from their photos, but the per-breed results leave them out. {why}"))
+            self.problems.append(Problem(trn(
+                "with SEED = {seed}, {n} breed has no test photo ({breeds}): the first "
+                "model still learns from their photos, but the per-breed results leave them out. {why}",
+                "with SEED = {seed}, {n} breeds have no test photo ({breeds}): the first "
+                "model still learns from their photos, but the per-breed results leave them out. {why}",
+                len(untested)).format(seed=self.seed, n=len(untested), breeds=", ".join(untested), why=why)))
         if unused:
-            self.problems.append(Problem(
-                f"with SEED = {self.seed}, {_many(len(unused), 'breed', 'has')} no training photo ({', '.join(unused)}), so their "
-                f"photos are left out: a breed the first model never learned from would pass for a seen one. {why}"))
+            self.problems.append(Problem(trn(
+                "with SEED = {seed}, {n} breed has no training photo ({breeds}), so their "
+                "photos are left out: a breed the first model never learned from would pass for a seen one. {why}",
+                "with SEED = {seed}, {n} breeds have no training photo ({breeds}), so their "
+                "photos are left out: a breed the first model never learned from would pass for a seen one. {why}",
+                len(unused)).format(seed=self.seed, n=len(unused), breeds=", ".join(unused), why=why)))
 
     # -- checks ----------------------------------------------------------------------------
     def _check(self, asked_breed):
@@ -255,45 +284,62 @@ class PhotoSource:
         for animal in ("cat", "dog"):
             if not any(self.breeds[b] == animal for b in self.seen_breeds):
                 have = [b for b, c in self.breeds.items() if c == animal]
-                why = (f"its {animal} photos ({_many(len(have), 'breed')}) have no test photo with SEED = {self.seed}; "
-                       "add photos" if have else f"there are no {animal} photos in {root}; put them in {root}/{animal}/")
-                self.problems.append(Problem(
-                    f"The first model needs cats and dogs: {why} (about 30 is a good start), or change {label}.", "everything"))
+                if have:
+                    text = trn("The first model needs cats and dogs: its {animal} photos ({n} breed) have no test photo "
+                               "with SEED = {seed}; add photos (about 30 is a good start), or change {place}.",
+                               "The first model needs cats and dogs: its {animal} photos ({n} breeds) have no test photo "
+                               "with SEED = {seed}; add photos (about 30 is a good start), or change {place}.",
+                               len(have)).format(animal=tr(animal), n=len(have), seed=self.seed, place=label)
+                else:
+                    text = tr("The first model needs cats and dogs: there are no {animal} photos in {root}; put them in "
+                              "{folder} (about 30 is a good start), or change {place}.").format(
+                        animal=tr(animal), root=root, folder=f"{root}/{animal}/", place=label)
+                self.problems.append(Problem(text, "everything"))
         breed_folders = [b for b, c in self.breeds.items() if c in ("cat", "dog") and b != c]
         if self.new_breed is None:
             if not breed_folders:
-                where = "Your cat and dog photos have no breed folders, which is fine for notebooks 01, 02 and 07"
+                where = tr("Your cat and dog photos have no breed folders, which is fine for notebooks 01, 02 and 07.")
             else:
-                where = f"No breed folder matches NEW_BREED = {str(asked_breed)!r} (compared ignoring case, spaces and a plural)"
-            example = f"{root}/cat/persian/" if self.kind == "folder" else "the tree"
-            self.problems.append(Problem(
-                f"{where}. Notebooks 03 to 05 need a breed the first model never sees: put about 10 photos of one "
-                f"breed in {example} (its own folder), or set NEW_BREED to one of your breed folders"
-                + (f": {', '.join(breed_folders[:8])}{' ...' if len(breed_folders) > 8 else ''}." if breed_folders else "."),
-                "new_breed"))
+                where = tr("No breed folder matches NEW_BREED = {value!r} (compared ignoring case, spaces and a plural).").format(
+                    value=str(asked_breed))
+            example = f"{root}/cat/persian/" if self.kind == "folder" else tr("the tree")
+            if breed_folders:
+                what = tr("Notebooks 03 to 05 need a breed the first model never sees: put about 10 photos of one "
+                          "breed in {example} (its own folder), or set NEW_BREED to one of your breed folders: {folders}.").format(
+                    example=example, folders=", ".join(breed_folders[:8]) + (" ..." if len(breed_folders) > 8 else ""))
+            else:
+                what = tr("Notebooks 03 to 05 need a breed the first model never sees: put about 10 photos of one "
+                          "breed in {example} (its own folder), or set NEW_BREED to one of your breed folders.").format(
+                    example=example)
+            self.problems.append(Problem(f"{where} {what}", "new_breed"))
         else:
             train, test = self.count("train", self.new_breed), self.count("test", self.new_breed)
             if not train or not test:
                 self.problems.append(Problem(
-                    f"NEW_BREED {self.new_breed!r} has {train} photos to learn from and {test} test photos with SEED = "
-                    f"{self.seed}; notebooks 03 to 05 need at least one of each. Add photos of it (10 or more), "
-                    "or try another SEED.", "new_breed"))
+                    tr("NEW_BREED {breed!r} has {train} photos to learn from and {test} test photos with SEED = "
+                       "{seed}; notebooks 03 to 05 need at least one of each. Add photos of it (10 or more), "
+                       "or try another SEED.").format(breed=self.new_breed, train=train, test=test, seed=self.seed),
+                    "new_breed"))
         rabbits_train = int(np.sum((self.splits == "train") & (self.pets.classes == "rabbit")))
         rabbits_test = int(np.sum((self.splits == "test") & (self.pets.classes == "rabbit")))
         if not self.rabbit_breeds:
             self.problems.append(Problem(
-                "No rabbit photos: notebook 06 needs some. Set RABBIT_DIR to a folder of rabbit photos (or put them in "
-                f"{label}/rabbit/); about 30 is a good start.", "rabbits"))
+                tr("No rabbit photos: notebook 06 needs some. Set RABBIT_DIR to a folder of rabbit photos (or put them in "
+                   "{folder}); about 30 is a good start.").format(folder=f"{label}/rabbit/"), "rabbits"))
         elif not rabbits_train or not rabbits_test:
             self.problems.append(Problem(
-                f"The rabbits have {rabbits_train} photos to learn from and {rabbits_test} test photos with SEED = "
-                f"{self.seed}; notebook 06 needs at least one of each. Add rabbit photos, or try another SEED.", "rabbits"))
+                tr("The rabbits have {train} photos to learn from and {test} test photos with SEED = "
+                   "{seed}; notebook 06 needs at least one of each. Add rabbit photos, or try another SEED.").format(
+                    train=rabbits_train, test=rabbits_test, seed=self.seed), "rabbits"))
         few = [(b, self.count("test", b)) for b in self.seen_breeds + [self.new_breed] if b and self.count("test", b) < MIN_TEST_PHOTOS]
         if few:
             shown = ", ".join(f"{b} {n}" for b, n in few[:12]) + (" ..." if len(few) > 12 else "")
-            self.problems.append(Problem(
-                f"{_many(len(few), 'breed', 'has')} fewer than {MIN_TEST_PHOTOS} test photos ({shown}): a per-breed accuracy on 1 "
-                "or 2 photos can only be 0, 0.5 or 1, so read those as anecdotes. About 15 photos per breed give 3 or more."))
+            self.problems.append(Problem(trn(
+                "{n} breed has fewer than {least} test photos ({shown}): a per-breed accuracy on 1 "
+                "or 2 photos can only be 0, 0.5 or 1, so read those as anecdotes. About 15 photos per breed give 3 or more.",
+                "{n} breeds have fewer than {least} test photos ({shown}): a per-breed accuracy on 1 "
+                "or 2 photos can only be 0, 0.5 or 1, so read those as anecdotes. About 15 photos per breed give 3 or more.",
+                len(few)).format(n=len(few), least=MIN_TEST_PHOTOS, shown=shown)))
 
     # -- the interface ------------------------------------------------------------------
     def load(self, split: str, breeds) -> data.PetImages:
@@ -301,9 +347,10 @@ class PhotoSource:
         return self.pets.subset((self.splits == split) & np.isin(self.pets.breeds, list(breeds)))
 
     def describe(self) -> str:
-        places = " and ".join(f"{p} ({label})" for label, p in self.places)
-        what = "Oxford-IIIT Pet photos" if self.kind == "oxford" else "photos"
-        return f"{len(self.pets)} {what} from {places}"
+        places = _and(f"{p} ({label})" for label, p in self.places)
+        if self.kind == "oxford":
+            return tr("{n} Oxford-IIIT Pet photos from {places}").format(n=len(self.pets), places=places)
+        return tr("{n} photos from {places}").format(n=len(self.pets), places=places)
 
     def record(self) -> dict:
         """The data folder and a fingerprint of the photos the first model learns from (names, contents, labels).
@@ -320,26 +367,39 @@ class PhotoSource:
 
     def report(self) -> str:
         """Classes and breeds with their photos per split, skipped files, and every problem with what to do."""
-        lines = [f"Photos: {self.describe()}; each photo's split comes from its content and SEED = {self.seed}."]
-        width = max([len(b) for b in self.breeds] + [5]) + 13
-        lines.append(f"  {'class':<7} {'breed':<{width}} {'train':>5} {'val':>4} {'test':>5}")
-        for animal in ("cat", "dog", "rabbit"):
+        lines = [tr("Photos: {photos}; each photo's split comes from its content and SEED = {seed}.").format(
+            photos=self.describe(), seed=self.seed)]
+        not_tested, left_out = " " + tr("(not tested)"), " " + tr("(left out)")
+        width = max([_width(tr(b)) for b in self.breeds] + [5]) + max(13, _width(not_tested), _width(left_out))
+        animals = ("cat", "dog", "rabbit")
+        header = [tr("class"), tr("breed"), tr("train"), tr("val"), tr("test"), tr("all")]
+        first = max([7, _width(header[0]), _width(header[5])] + [_width(tr(a)) for a in animals])
+        cols = [max(5, _width(header[2])), max(4, _width(header[3])), max(5, _width(header[4]))]
+
+        def row(kind, breed, counts):
+            return "  " + " ".join([_pad(kind, first), _pad(breed, width)]
+                                   + [_pad(str(c), w, right=True) for c, w in zip(counts, cols)])
+
+        lines.append(row(header[0], header[1], header[2:5]))
+        for animal in animals:
             for breed in [b for b, c in self.breeds.items() if c == animal]:
                 role = (" (NEW_BREED)" if breed == self.new_breed else "" if breed in self.seen_breeds or animal == "rabbit"
-                        else " (not tested)" if breed in self.trained_breeds else " (left out)")
-                counts = [self.count(s, breed) for s in data.SPLITS]
-                lines.append(f"  {animal:<7} {breed + role:<{width}} {counts[0]:>5} {counts[1]:>4} {counts[2]:>5}")
-        totals = [int(np.sum(self.splits == s)) for s in data.SPLITS]
-        lines.append(f"  {'all':<7} {'':<{width}} {totals[0]:>5} {totals[1]:>4} {totals[2]:>5}")
+                        else not_tested if breed in self.trained_breeds else left_out)
+                lines.append(row(tr(animal), tr(breed) + role, [self.count(s, breed) for s in data.SPLITS]))
+        lines.append(row(header[5], "", [int(np.sum(self.splits == s)) for s in data.SPLITS]))
         test = self.load("test", self.seen_breeds) if self.seen_breeds else None
         if test is not None and len(test):
             animal, share = majority(test)
-            lines.append(f"Test photos of the first model's breeds: {len(test)}; answering '{animal}' every time would "
-                         f"score {share:.2f} (the majority floor).")
+            lines.append(tr("Test photos of the first model's breeds: {n}; answering '{animal}' every time would "
+                            "score {share:.2f} (the majority floor).").format(n=len(test), animal=tr(animal), share=share))
         for label, report in self.skipped:
-            lines.append(f"{label}: {report}" + (" (list: course.data_source.skipped_listing())" if report.skipped else ""))
+            if report.skipped:
+                lines.append(tr("{place}: {report} (list: {code})").format(
+                    place=label, report=report, code="course.data_source.skipped_listing()"))
+            else:
+                lines.append(f"{label}: {report}")
         if self.problems:
-            lines.append(f"To check ({len(self.problems)}):")
+            lines.append(tr("To check ({n}):").format(n=len(self.problems)))
             lines += [f"  {i}. {p.text}" for i, p in enumerate(self.problems, start=1)]
         return "\n".join(lines)
 
@@ -367,18 +427,24 @@ def _folder_part(label: str, where, image_size: int, loose_class=None) -> _Part:
     problems = []
     if found.unknown:
         shown = ", ".join(p.name for p in found.unknown)
-        problems.append(Problem(
-            f"{label}: {'the folder' if len(found.unknown) == 1 else 'the folders'} {shown} in {found.root} "
-            f"{'is' if len(found.unknown) == 1 else 'are'} not a class the notebooks know (cat, dog, rabbit), so "
-            f"they are not used. Rename them (e.g. cat/, dog/), or, if they hold class folders, set {label} to that folder."))
+        problems.append(Problem(trn(
+            "{place}: the folder {folders} in {root} is not a class the notebooks know (cat, dog, rabbit), so "
+            "they are not used. Rename them (e.g. cat/, dog/), or, if they hold class folders, set {place} to that folder.",
+            "{place}: the folders {folders} in {root} are not a class the notebooks know (cat, dog, rabbit), so "
+            "they are not used. Rename them (e.g. cat/, dog/), or, if they hold class folders, set {place} to that folder.",
+            len(found.unknown)).format(place=label, folders=shown, root=found.root)))
     if found.outside:
-        problems.append(Problem(
-            f"{label}: {_many(len(found.outside), 'file', 'lies')} directly in {found.root}, outside any class folder (e.g. "
-            f"{found.outside[0].name}), so they are not used. Move them into cat/, dog/ or rabbit/."))
+        problems.append(Problem(trn(
+            "{place}: {n} file lies directly in {root}, outside any class folder (e.g. "
+            "{example}), so they are not used. Move them into cat/, dog/ or rabbit/.",
+            "{place}: {n} files lie directly in {root}, outside any class folder (e.g. "
+            "{example}), so they are not used. Move them into cat/, dog/ or rabbit/.",
+            len(found.outside)).format(place=label, n=len(found.outside), root=found.root, example=found.outside[0].name)))
     if found.empty:
         shown = ", ".join(p.relative_to(found.root).as_posix() for p in found.empty)
-        problems.append(Problem(f"{label}: {'the folder' if len(found.empty) == 1 else 'the folders'} {shown} "
-                                f"{'is' if len(found.empty) == 1 else 'are'} empty, so not used."))
+        problems.append(Problem(trn("{place}: the folder {folders} is empty, so not used.",
+                                    "{place}: the folders {folders} are empty, so not used.",
+                                    len(found.empty)).format(place=label, folders=shown)))
     return _Part(label, found.root, pets, digests, names, [None] * len(pets), report, problems)
 
 
@@ -390,12 +456,12 @@ def _oxford_part(where, image_size: int) -> _Part:
         place = candidates[0]
         archives = [n for n in oxford.ARCHIVES if (place / n).is_file()]
         if archives:
-            raise ValueError(f"{place} holds {', '.join(archives)} but not the unpacked photos. Unpack them with "
-                             "`python -m helpers.data download oxford-pets"
-                             + (f" --root {place}`" if where else "`") + " (it checks them first; no download needed).")
-        raise ValueError(f"There is no unpacked Oxford-IIIT Pet tree (images/ and annotations/) in {place}. "
-                         "Set DATA_DIR to the folder that holds them, or get them once (about 800 MB):\n"
-                         + oxford.how_to_get(place))
+            raise ValueError(tr("{folder} holds {archives} but not the unpacked photos. Unpack them with "
+                                "`{command}` (it checks them first; no download needed).").format(
+                folder=place, archives=", ".join(archives), command=oxford.COMMAND + (f" --root {place}" if where else "")))
+        raise ValueError(tr("There is no unpacked Oxford-IIIT Pet tree (images/ and annotations/) in {folder}. "
+                            "Set DATA_DIR to the folder that holds them, or get them once (about 800 MB):").format(folder=place)
+                         + "\n" + oxford.how_to_get(place))
     tree = oxford.read_tree(root)
     pets, digests, names, parts, report = oxford.read_photos(tree, image_size)
     problems = [Problem(f"DATA_DIR: {p}") for p in oxford.check_archives(root) + tree.problems]
@@ -411,10 +477,11 @@ def choose(kind: str, data_dir=None, rabbit_dir=None, seed: int = 0, quick: bool
     if kind == "toy":
         return ToySource(seed, quick, new_breed)
     if kind not in ("folder", "oxford"):
-        raise ValueError(f"DATA_SOURCE must be 'toy' (built in), 'oxford' (real photos) or 'folder' (your own photos); got {kind!r}.")
+        raise ValueError(tr("DATA_SOURCE must be 'toy' (built in), 'oxford' (real photos) or 'folder' (your own photos); "
+                            "got {value!r}.").format(value=kind))
     if kind == "folder" and not data_dir:
-        raise ValueError("DATA_SOURCE = 'folder' needs DATA_DIR: a folder with one sub-folder per class, "
-                         "e.g. DATA_DIR = 'data/my-pets' (see data/README.md).")
+        raise ValueError(tr("DATA_SOURCE = 'folder' needs DATA_DIR: a folder with one sub-folder per class, "
+                            "e.g. DATA_DIR = 'data/my-pets' (see data/README.md)."))
     size = photo_image_size() if not quick else min(photo_image_size(), 64)
     parts = [_folder_part("DATA_DIR", data_dir, size) if kind == "folder" else _oxford_part(data_dir, size)]
     if rabbit_dir:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .i18n import tr, tr_noop
+
 GENERATOR_VERSION = "5"  # bump whenever the drawings change (cached images are then drawn again)
 DEFAULT_SIZE = 40  # pixels per side of the pictures the models learn from
 
@@ -85,6 +87,14 @@ BREEDS: dict[str, Breed] = {
     "himalayan": Breed("rabbit", False, "white rabbit with dark ears, nose and feet, long upright ears"),
 }
 
+# The animals' and breeds' names as charts, tables and widgets show them (``tr(name)``); the data keep the English names.
+SHOWN_NAMES = (
+    tr_noop("cat"), tr_noop("dog"), tr_noop("rabbit"),
+    tr_noop("tabby"), tr_noop("siamese"), tr_noop("tuxedo"), tr_noop("russian_blue"),
+    tr_noop("beagle"), tr_noop("labrador"), tr_noop("sheepdog"), tr_noop("golden_retriever"), tr_noop("newfoundland"),
+    tr_noop("persian"), tr_noop("dutch"), tr_noop("himalayan"),
+)
+
 PERSIAN = "persian"
 TRAIN_BREEDS = [b for b, info in BREEDS.items() if info.animal in ("cat", "dog") and b != PERSIAN]
 RABBIT_BREEDS = [b for b, info in BREEDS.items() if info.animal == "rabbit"]
@@ -119,13 +129,14 @@ _BACKGROUNDS = [(200, 190, 170), (170, 200, 160), (160, 180, 210), (210, 200, 20
 
 def _check_breed(breed: str) -> str:
     if breed not in BREEDS:
-        raise ValueError(f"unknown breed {breed!r}; choose one of {sorted(BREEDS)} (names are lower case).")
+        raise ValueError(tr("unknown breed {breed!r}; choose one of {breeds} (names are lower case).").format(
+            breed=breed, breeds=sorted(BREEDS)))
     return breed
 
 
 def _check_size(size) -> int:
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 16 <= size <= 512:
-        raise ValueError(f"size must be a whole number of pixels from 16 to 512; got {size!r}.")
+        raise ValueError(tr("size must be a whole number of pixels from 16 to 512; got {size!r}.").format(size=size))
     return int(size)
 
 
@@ -561,7 +572,8 @@ def looks(**changes):
     """
     unknown = sorted(set(changes) - set(_KNOBS))
     if unknown:
-        raise ValueError(f"unknown look(s) {unknown}; the looks that can be changed are {sorted(_KNOBS)}.")
+        raise ValueError(tr("unknown look(s) {unknown}; the looks that can be changed are {looks}.").format(
+            unknown=unknown, looks=sorted(_KNOBS)))
     saved = dict(_KNOBS)
     _KNOBS.update(changes)
     try:
@@ -581,9 +593,9 @@ def draw_many(breed: str, n: int, seed: int = 0, size: int = DEFAULT_SIZE, fluff
     _check_breed(breed)
     size = _check_size(size)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a whole number of pictures, 0 or more; got {n!r}.")
+        raise ValueError(tr("n must be a whole number of pictures, 0 or more; got {n!r}.").format(n=n))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number, 0 or more; got {seed!r}.")
+        raise ValueError(tr("seed must be a whole number, 0 or more; got {seed!r}.").format(seed=seed))
     out = np.empty((int(n), size, size, 3), dtype=np.uint8)
     k = breed_index(breed)
     for i in range(int(n)):

@@ -24,27 +24,36 @@ import math
 import numpy as np
 
 from .data import PetImages
+from .i18n import tr, tr_noop
+
+# The measures of the line printed after each epoch, as they are called there (Keras's names, in the notebook's language).
+_EPOCH_LINE_WORDS = {"loss": tr_noop("loss"), "accuracy": tr_noop("accuracy"),
+                     "val_loss": tr_noop("val_loss"), "val_accuracy": tr_noop("val_accuracy")}
 
 
 def _check_model_and_data(model, pets: PetImages, class_names, what: str) -> None:
     n_out = model.output_shape[-1]
     if n_out != len(class_names):
         raise ValueError(
-            f"the model has {n_out} outputs but class_names has {len(class_names)} names {tuple(class_names)}; "
-            "give one class name per output (e.g. grow the head with models.grow_head before adding 'rabbit')."
+            tr("the model has {outputs} outputs but class_names has {n} names {names}; "
+               "give one class name per output (e.g. grow the head with models.grow_head before adding 'rabbit').").format(
+                outputs=n_out, n=len(class_names), names=tuple(class_names))
         )
     expected = tuple(model.input_shape[1:])
     if tuple(pets.images.shape[1:]) != expected:
         raise ValueError(
-            f"the model expects pictures of shape {expected} but the {what} pictures have shape "
-            f"{tuple(pets.images.shape[1:])}; load them with image_size={expected[0]} (or build the model for their size)."
+            tr("the model expects pictures of shape {expected} but the {what} pictures have shape "
+               "{shape}; load them with image_size={size} (or build the model for their size).").format(
+                expected=expected, what=what, shape=tuple(pets.images.shape[1:]), size=expected[0])
         )
 
 
 def _positive(value, name: str, kind=int):
     ok = isinstance(value, (int, np.integer)) if kind is int else isinstance(value, (int, float, np.integer, np.floating))
     if isinstance(value, bool) or not ok or not value > 0:
-        raise ValueError(f"{name} must be a {'whole ' if kind is int else ''}number above 0; got {value!r}.")
+        if kind is int:
+            raise ValueError(tr("{name} must be a whole number above 0; got {value!r}.").format(name=name, value=value))
+        raise ValueError(tr("{name} must be a number above 0; got {value!r}.").format(name=name, value=value))
     return kind(value)
 
 
@@ -111,7 +120,8 @@ def _epoch_line_class():
         def on_epoch_end(self, epoch, logs=None):
             logs = logs or {}
             shown = [k for k in ("loss", "accuracy", "val_loss", "val_accuracy") if k in logs]
-            print(f"epoch {epoch + 1}/{self.params.get('epochs')}  " + "  ".join(f"{k} {float(logs[k]):.3f}" for k in shown))
+            print(tr("epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=self.params.get("epochs")) + "  "
+                  + "  ".join(f"{tr(_EPOCH_LINE_WORDS[k])} {float(logs[k]):.3f}" for k in shown))
 
     return EpochLine
 
@@ -128,13 +138,13 @@ def _dots_class():
             self.label = label
 
         def on_train_begin(self, logs=None):
-            print(f"{self.label} ({self.params.get('epochs')} epochs): ", end="", flush=True)
+            print(tr("{label} ({epochs} epochs): ").format(label=self.label, epochs=self.params.get("epochs")), end="", flush=True)
 
         def on_epoch_end(self, epoch, logs=None):
             print(".", end="", flush=True)
 
         def on_train_end(self, logs=None):
-            print(" done", flush=True)
+            print(" " + tr("done"), flush=True)
 
     return Dots
 
@@ -190,11 +200,11 @@ def train(
     batch_size = _positive(batch_size, "batch_size")
     learning_rate = _positive(learning_rate, "learning_rate", float)
     if len(train_pets) == 0:
-        raise ValueError("there are no training pictures; check the breeds or counts you asked for.")
-    _check_model_and_data(model, train_pets, class_names, "training")
+        raise ValueError(tr("there are no training pictures; check the breeds or counts you asked for."))
+    _check_model_and_data(model, train_pets, class_names, tr("training"))
     validation = None
     if val_pets is not None and len(val_pets):
-        _check_model_and_data(model, val_pets, class_names, "validation")
+        _check_model_and_data(model, val_pets, class_names, tr("validation"))
         validation = arrays(val_pets, class_names)
     callbacks = list(callbacks or [])
     if learning_rate_decay:
@@ -241,14 +251,16 @@ def _sample_weights(weights, pets: PetImages):
     if isinstance(weights, dict):
         unknown = sorted(set(weights) - set(pets.breeds))
         if unknown:
-            raise ValueError(f"weights name breeds {unknown} that are not in the training pictures; check the spelling.")
+            raise ValueError(tr("weights name breeds {unknown} that are not in the training pictures; check the spelling.").format(
+                unknown=unknown))
         w = np.array([weights.get(b, 1.0) for b in pets.breeds], dtype=np.float32)
     else:
         w = np.asarray(weights, dtype=np.float32)
         if w.shape != (len(pets),):
-            raise ValueError(f"weights must be one number per training picture ({len(pets)}), got shape {w.shape}.")
+            raise ValueError(tr("weights must be one number per training picture ({n}), got shape {shape}.").format(
+                n=len(pets), shape=w.shape))
     if np.any(w < 0) or not np.all(np.isfinite(w)):
-        raise ValueError("weights must be numbers of 0 or more.")
+        raise ValueError(tr("weights must be numbers of 0 or more."))
     return w
 
 

@@ -28,12 +28,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from .i18n import tr, tr_noop
 from .images import MAX_UPLOAD_BYTES, read_image_bytes
 
 WRONG = "crimson"  # colour of a wrong prediction, as in helpers.plots
-RUN_TO_USE = "run this cell to use it"
-PICTURE_NOTE = f"(a picture: {RUN_TO_USE})"  # ends the text of a view where it cannot be live
-NO_PICTURE_NOTE = f"({RUN_TO_USE})"  # the same for a view without a picture (the photo upload before a photo)
+RUN_TO_USE = tr_noop("run this cell to use it")
+# Shown with tr(): the text of a view where it cannot be live ends in one of these (in brackets: the slides cut it off).
+PICTURE_NOTE = tr_noop("(a picture: run this cell to use it)")
+NO_PICTURE_NOTE = tr_noop("(run this cell to use it)")  # the same for a view without a picture (the photo upload before a photo)
 PICTURE_CLASS = "tl-widget-picture"  # CSS class of the picture-and-line output (tests and slides find it)
 
 
@@ -61,7 +63,7 @@ class WidgetView(widgets.VBox):
     @property
     def static_text(self) -> str:
         """The one line shown where the widget cannot be live: what it shows, and how to use it."""
-        return f"{self.label} {PICTURE_NOTE if self.static_png else NO_PICTURE_NOTE}"
+        return f"{self.label} {tr(PICTURE_NOTE) if self.static_png else tr(NO_PICTURE_NOTE)}"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -82,7 +84,7 @@ def picture_html(png: bytes | None, label: str) -> str:
     what GitHub and the slides show. Without a picture only the line is there.
     Used by ``widgets``.
     """
-    note = f"This is a picture: {RUN_TO_USE}." if png else f"{RUN_TO_USE[0].upper()}{RUN_TO_USE[1:]}."
+    note = tr("This is a picture: run this cell to use it.") if png else tr("Run this cell to use it.")
     picture = ""
     if png:
         data = base64.b64encode(png).decode("ascii")
@@ -114,7 +116,7 @@ def image_grid_png(images, titles=None, colours=None, ncols: int = 8, title: str
     """
     images = list(images)
     if not images:
-        return message_png("Nothing to show here.")
+        return message_png(tr("Nothing to show here."))
     ncols = max(1, min(ncols, len(images)))
     nrows = int(np.ceil(len(images) / ncols))
     line_count = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
@@ -151,10 +153,12 @@ def breed_grid_png(pets, breed: str, n: int = 16, ncols: int = 8) -> bytes:
     """The first ``n`` images of one breed as a PNG grid. Used by ``widgets``."""
     index = np.flatnonzero(pets.breeds == breed)
     if len(index) == 0:
-        raise ValueError(f"there are no images of breed {breed!r}; pick one of {list(pets.breed_counts())}.")
+        raise ValueError(tr("there are no images of breed {breed!r}; pick one of {breeds}.").format(
+            breed=breed, breeds=list(pets.breed_counts())))
     shown = index[:n]
     animal = pets.classes[shown[0]]
-    title = f"{breed} ({animal}): {len(shown)} of {len(index)} images"
+    title = tr("{breed} ({animal}): {shown} of {total} images").format(
+        breed=tr(breed), animal=tr(str(animal)), shown=len(shown), total=len(index))
     return image_grid_png(pets.images[shown], ncols=ncols, title=title)
 
 
@@ -166,12 +170,12 @@ def data_browser(pets, n: int = 16, breed: str | None = None, ncols: int = 8) ->
     """
     counts = pets.breed_counts()
     if not counts:
-        raise ValueError("there are no images to browse; check the data you passed in.")
+        raise ValueError(tr("there are no images to browse; check the data you passed in."))
     if n < 1:
-        raise ValueError(f"n is the number of images to show and must be at least 1; got {n}.")
+        raise ValueError(tr("n is the number of images to show and must be at least 1; got {n}.").format(n=n))
     breed = next(iter(counts)) if breed is None else breed
     if breed not in counts:
-        raise ValueError(f"unknown breed {breed!r}; this set has: {list(counts)}.")
+        raise ValueError(tr("unknown breed {breed!r}; this set has: {breeds}.").format(breed=breed, breeds=list(counts)))
 
     pictures = {}  # breed -> PNG bytes, drawn the first time a breed is picked
 
@@ -180,15 +184,17 @@ def data_browser(pets, n: int = 16, breed: str | None = None, ncols: int = 8) ->
             pictures[name] = breed_grid_png(pets, name, n=n, ncols=ncols)
         return pictures[name]
 
-    dropdown = widgets.Dropdown(options=list(counts), value=breed, description="breed")
+    shown_as = [(tr(b), b) for b in counts]  # each breed's name in the notebook's language
+    options = list(counts) if all(label == b for label, b in shown_as) else shown_as
+    dropdown = widgets.Dropdown(options=options, value=breed, description=tr("breed"))
     info = widgets.HTML()
     image = widgets.Image(value=picture(breed), format="png")
     view = WidgetView([widgets.HBox([dropdown, info]), image], "tl-data-browser", "")
 
     def show(name):
-        info.value = _html(f"{counts[name]} images of this breed")
+        info.value = _html(tr("{n} images of this breed").format(n=counts[name]))
         image.value = view.static_png = picture(name)
-        view.label = f"Data browser — breed: {name}"
+        view.label = tr("Data browser — breed: {breed}").format(breed=tr(name))
 
     dropdown.observe(lambda change: show(change["new"]), names="value")
     show(breed)
@@ -224,9 +230,9 @@ def experience_png(results: dict, n_images, n_examples: int = 8) -> bytes:
         curve_ax.minorticks_off()
     curve_ax.set_xticks(sizes, [str(s) for s in sizes], fontsize=8)
     curve_ax.set_ylim(0, 1.02)
-    curve_ax.set_xlabel("E: training images")
-    curve_ax.set_ylabel("P: accuracy")
-    curve_ax.set_title(f"E = {n_images} images → P = {float(entry['accuracy']):.2f}", fontsize=10)
+    curve_ax.set_xlabel(tr("E: training images"))
+    curve_ax.set_ylabel(tr("P: accuracy"))
+    curve_ax.set_title(tr("E = {n} images → P = {accuracy:.2f}").format(n=n_images, accuracy=float(entry["accuracy"])), fontsize=10)
     if has_examples:
         predicted = entry.get("predicted")
         true = entry.get("true")
@@ -236,7 +242,7 @@ def experience_png(results: dict, n_images, n_examples: int = 8) -> bytes:
             ax.imshow(images[k], interpolation="nearest")
             ax.axis("off")
             if predicted is not None:
-                label = f"→ {predicted[k]}" + (f" {float(confidence[k]):.2f}" if confidence is not None else "")
+                label = f"→ {tr(str(predicted[k]))}" + (f" {float(confidence[k]):.2f}" if confidence is not None else "")
                 wrong = true is not None and predicted[k] != true[k]
                 ax.set_title(label, fontsize=9, color=WRONG if wrong else "black")
     fig.tight_layout()
@@ -299,14 +305,15 @@ def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetV
     Introduced in notebook 01.
     """
     if not results:
-        raise ValueError("results is empty; run the learning-curve experiment first, then pass its results.")
+        raise ValueError(tr("results is empty; run the learning-curve experiment first, then pass its results."))
     missing = [n for n, r in results.items() if "accuracy" not in r]
     if missing:
-        raise ValueError(f"the results for {missing} images have no 'accuracy'; each entry needs at least that.")
+        raise ValueError(tr("the results for {missing} images have no 'accuracy'; each entry needs at least that.").format(
+            missing=missing))
     sizes = sorted(results)
     start = sizes[0] if start is None else start
     if start not in results:
-        raise ValueError(f"start must be one of the sizes in results {sizes}; got {start!r}.")
+        raise ValueError(tr("start must be one of the sizes in results {sizes}; got {start!r}.").format(sizes=sizes, start=start))
     shown = telling_examples(results, n_examples)
     ordered = {n: _examples_only(results[n], shown) for n in sizes}
     pictures = {n: experience_png(ordered, n, n_examples) for n in sizes}
@@ -314,7 +321,7 @@ def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetV
     slider = widgets.SelectionSlider(
         options=[(str(n), n) for n in sizes],
         value=start,
-        description="E (images)",
+        description=tr("E (images)"),
         continuous_update=True,
         style={"description_width": "initial"},
         layout=widgets.Layout(width="420px"),
@@ -325,9 +332,9 @@ def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetV
 
     def show(n):
         accuracy = float(ordered[n]["accuracy"])
-        readout.value = _html(f"E = {n} training images → P = {accuracy:.2f} accuracy on test images")
+        readout.value = _html(tr("E = {n} training images → P = {accuracy:.2f} accuracy on test images").format(n=n, accuracy=accuracy))
         image.value = view.static_png = pictures[n]
-        view.label = f"Experience slider — E = {n} images: P = {accuracy:.2f}"
+        view.label = tr("Experience slider — E = {n} images: P = {accuracy:.2f}").format(n=n, accuracy=accuracy)
 
     slider.observe(lambda change: show(change["new"]), names="value")
     show(start)
@@ -337,9 +344,9 @@ def experience_slider(results: dict, start=None, n_examples: int = 8) -> WidgetV
 
 # -- 3. mistakes gallery ----------------------------------------------------------------
 
-ORDERS = {
-    "surest": "surest first",  # the mistakes the model was most confident about
-    "closest": "closest calls first",  # the ones it nearly got right (or wrong): least confident first
+ORDERS = {  # shown with tr()
+    "surest": tr_noop("surest first"),  # the mistakes the model was most confident about
+    "closest": tr_noop("closest calls first"),  # the ones it nearly got right (or wrong): least confident first
 }
 
 
@@ -353,7 +360,7 @@ def gallery_items(
     ``order="closest"`` the least confident (the close calls). Used by ``widgets``.
     """
     if order not in ORDERS:
-        raise ValueError(f"order must be one of {list(ORDERS)}; got {order!r}.")
+        raise ValueError(tr("order must be one of {orders}; got {order!r}.").format(orders=list(ORDERS), order=order))
     probabilities = np.asarray(probabilities)
     predicted = np.asarray(class_names)[np.argmax(probabilities, axis=1)]
     keep = np.ones(len(pets), dtype=bool)
@@ -373,7 +380,7 @@ def gallery_page_png(probabilities, pets, class_names, index, ncols: int = 6) ->
     titles, colours = [], []
     for i in index:
         k = int(np.argmax(probabilities[i]))
-        titles.append(f"{pets.breeds[i]}\n→ {class_names[k]} {probabilities[i, k]:.2f}")
+        titles.append(f"{tr(str(pets.breeds[i]))}\n→ {tr(str(class_names[k]))} {probabilities[i, k]:.2f}")
         colours.append("black" if class_names[k] == pets.classes[i] else WRONG)
     return image_grid_png(pets.images[np.asarray(index, dtype=int)], titles, colours, ncols=ncols)
 
@@ -401,36 +408,37 @@ def mistakes_gallery(
         probabilities = model_or_probabilities
         if probabilities.shape != (len(pets), len(class_names)):
             raise ValueError(
-                f"probabilities have shape {probabilities.shape} but {len(pets)} images and {len(class_names)} classes "
-                "need shape (images, classes); compute them with evaluation.predict_proba on the same images."
+                tr("probabilities have shape {shape} but {images} images and {classes} classes "
+                   "need shape (images, classes); compute them with evaluation.predict_proba on the same images.").format(
+                    shape=probabilities.shape, images=len(pets), classes=len(class_names))
             )
     else:
         from .evaluation import predict_proba
 
         probabilities = predict_proba(model_or_probabilities, pets, class_names)
     if per_page < 1:
-        raise ValueError(f"per_page must be at least 1; got {per_page}.")
+        raise ValueError(tr("per_page must be at least 1; got {per_page}.").format(per_page=per_page))
     counts = pets.breed_counts()
     if breed != "all" and breed not in counts:
-        raise ValueError(f"unknown breed {breed!r}; use 'all' or one of {list(counts)}.")
+        raise ValueError(tr("unknown breed {breed!r}; use 'all' or one of {breeds}.").format(breed=breed, breeds=list(counts)))
     if order not in ORDERS:
-        raise ValueError(f"order must be one of {list(ORDERS)}; got {order!r}.")
+        raise ValueError(tr("order must be one of {orders}; got {order!r}.").format(orders=list(ORDERS), order=order))
 
-    what = "mistakes" if only_mistakes else "images"
     items = {
         (b, o): gallery_items(probabilities, pets, class_names, b, only_mistakes, o) for b in ["all", *counts] for o in ORDERS
     }
     total = {b: len(items[b, "surest"]) for b in ["all", *counts]}
-    options = [(f"all breeds ({total['all']} {what})", "all")] + [(f"{b} ({total[b]})", b) for b in counts]
+    every = tr("all breeds ({n} mistakes)") if only_mistakes else tr("all breeds ({n} images)")
+    options = [(every.format(n=total["all"]), "all")] + [(f"{tr(b)} ({total[b]})", b) for b in counts]
     pictures = {}  # (breed, order, page) -> PNG bytes, drawn when first shown
 
-    dropdown = widgets.Dropdown(options=options, value=breed, description="breed")
+    dropdown = widgets.Dropdown(options=options, value=breed, description=tr("breed"))
     sorting = widgets.Dropdown(
-        options=[(text, key) for key, text in ORDERS.items()], value=order, description="order",
+        options=[(tr(text), key) for key, text in ORDERS.items()], value=order, description=tr("order"),
         layout=widgets.Layout(width="240px")
     )
-    previous = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
-    following = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))
+    previous = widgets.Button(description=tr("◀ previous"), layout=widgets.Layout(width="110px"))
+    following = widgets.Button(description=tr("next ▶"), layout=widgets.Layout(width="110px"))
     page_label = widgets.HTML()
     image = widgets.Image(format="png")
     controls = widgets.HBox([dropdown, sorting, previous, following, page_label])
@@ -444,24 +452,31 @@ def mistakes_gallery(
         if (name, sort, page) not in pictures:
             chosen = items[name, sort][page * per_page : (page + 1) * per_page]
             if len(chosen) == 0:
-                where = "" if name == "all" else f" for {name}"
-                pictures[name, sort, page] = message_png(f"No {what}{where}.")
+                if name == "all":
+                    nothing = tr("No mistakes.") if only_mistakes else tr("No images.")
+                else:
+                    nothing = tr("No mistakes for {breed}.") if only_mistakes else tr("No images for {breed}.")
+                pictures[name, sort, page] = message_png(nothing.format(breed=tr(name)))
             else:
                 pictures[name, sort, page] = gallery_page_png(probabilities, pets, class_names, chosen)
         return pictures[name, sort, page]
 
     def show():
         name, sort, page = state["breed"], state["order"], state["page"]
-        page_label.value = _html(f"page {page + 1} of {pages(name)} — {total[name]} {what}")
+        where = tr("page {page} of {pages} — {n} mistakes") if only_mistakes else tr("page {page} of {pages} — {n} images")
+        page_label.value = _html(where.format(page=page + 1, pages=pages(name), n=total[name]))
         previous.disabled = page == 0
         following.disabled = page + 1 >= pages(name)
         image.value = view.static_png = picture(name, sort, page)
-        shown = "all breeds" if name == "all" else f"breed {name}"
-        where = f"showing {shown}, {ORDERS[sort]}, page {page + 1} of {pages(name)}"
+        if name == "all":
+            where = tr("showing all breeds, {order}, page {page} of {pages}")
+        else:
+            where = tr("showing breed {breed}, {order}, page {page} of {pages}")
+        where = where.format(breed=tr(name), order=tr(ORDERS[sort]), page=page + 1, pages=pages(name))
         view.label = (
-            f"Mistakes gallery — {total['all']} of {len(pets)} images wrong; {where}"
+            tr("Mistakes gallery — {wrong} of {n} images wrong; {where}").format(wrong=total["all"], n=len(pets), where=where)
             if only_mistakes
-            else f"Gallery — {len(pets)} images; {where}"
+            else tr("Gallery — {n} images; {where}").format(n=len(pets), where=where)
         )
 
     def pick_breed(change):
@@ -493,8 +508,9 @@ def _probabilities(model, class_names, image: np.ndarray) -> np.ndarray:
     outputs = getattr(model, "output_shape", None)
     if outputs is not None and outputs[-1] != len(class_names):
         raise ValueError(
-            f"the model has {outputs[-1]} outputs but {len(class_names)} class names {tuple(class_names)} were given; "
-            "pass the class names the model was trained with."
+            tr("the model has {outputs} outputs but {n} class names {names} were given; "
+               "pass the class names the model was trained with.").format(
+                outputs=outputs[-1], n=len(class_names), names=tuple(class_names))
         )
     return np.asarray(model.predict(image[None].astype("float32"), verbose=0))[0]
 
@@ -511,12 +527,13 @@ def model_image_size(model, image_size: int | None = None) -> int:
     size = shape[1] if shape is not None and len(shape) == 4 and shape[1] == shape[2] and shape[1] else None
     if size is None:
         if image_size is None:
-            raise ValueError("this model does not say which picture size it takes; pass image_size (pixels per side).")
+            raise ValueError(tr("this model does not say which picture size it takes; pass image_size (pixels per side)."))
         return int(image_size)
     if image_size is not None and int(image_size) != int(size):
         raise ValueError(
-            f"the model takes pictures of {size}x{size} px but image_size={image_size!r} was given; "
-            "leave image_size out (it is taken from the model) or pass the model that was trained at that size."
+            tr("the model takes pictures of {size}x{size} px but image_size={image_size!r} was given; "
+               "leave image_size out (it is taken from the model) or pass the model that was trained at that size.").format(
+                size=size, image_size=image_size)
         )
     return int(size)
 
@@ -544,11 +561,11 @@ def prediction_png(image: np.ndarray, probabilities, class_names) -> bytes:
     photo_ax, bar_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
     photo_ax.imshow(image, interpolation="nearest")
     photo_ax.axis("off")
-    photo_ax.set_title("what the model sees", fontsize=9)
-    bar_ax.barh(list(class_names), probabilities, color="tab:blue")
+    photo_ax.set_title(tr("what the model sees"), fontsize=9)
+    bar_ax.barh([tr(str(c)) for c in class_names], probabilities, color="tab:blue")
     bar_ax.set_xlim(0, 1)
     bar_ax.invert_yaxis()
-    bar_ax.set_xlabel("probability")
+    bar_ax.set_xlabel(tr("probability"))
     for y, p in enumerate(probabilities):
         bar_ax.text(min(p + 0.02, 0.8), y, f"{p:.2f}", va="center", fontsize=9)
     fig.tight_layout()
@@ -588,24 +605,25 @@ def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None =
     class_names = tuple(class_names)
     image_size = model_image_size(model, image_size)
     limit = f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB"
-    label = f"Upload a photo (up to {limit})"
+    label = tr("Upload a photo (up to {limit})").format(limit=limit)
     upload = widgets.FileUpload(
-        accept="image/*", multiple=False, description="Upload a photo", icon="upload", tooltip=label,
+        accept="image/*", multiple=False, description=tr("Upload a photo"), icon="upload", tooltip=label,
         layout=widgets.Layout(width="auto"),
     )
     upload.add_class("tl-upload-button")
     style = widgets.HTML(_upload_button_css(label), layout=widgets.Layout(display="none"))
-    animals = " or a ".join(class_names)
-    waiting = _html(f"No photo yet: click the button and pick a photo of a {animals} (a file up to {limit}).")
+    animals = tr(" or a ").join(tr(c) for c in class_names)  # "cat or a dog"
+    waiting = _html(tr("No photo yet: click the button and pick a photo of a {animals} (a file up to {limit}).").format(
+        animals=animals, limit=limit))
     result = widgets.HTML(waiting)
     result.add_class("tl-upload-result")
     image = widgets.Image(format="png", layout=widgets.Layout(display="none"))
-    view = WidgetView([style, upload, result, image], "tl-upload", "Photo upload — the model says what your photo shows")
+    view = WidgetView([style, upload, result, image], "tl-upload", tr("Photo upload — the model says what your photo shows"))
 
     def handle(file):
-        name = file.get("name", "your file")
+        name = file.get("name", tr("your file"))
         size = len(file.get("content") or b"")
-        result.value = _html(f"Reading {name} ({size / 1e6:.1f} MB) and asking the model…")
+        result.value = _html(tr("Reading {name} ({size:.1f} MB) and asking the model…").format(name=name, size=size / 1e6))
         try:
             _, _, picture, probabilities = predict_uploaded(model, class_names, image_size, file["content"])
         except ValueError as error:  # a file we cannot use: say why, in the widget
@@ -613,16 +631,16 @@ def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None =
             image.layout.display = "none"
             return
         except Exception as error:  # anything else: still no traceback, but say what broke
-            result.value = _html(f"{name}: could not make a prediction ({type(error).__name__}: {error}).", WRONG)
+            result.value = _html(tr("{name}: could not make a prediction ({kind}: {error}).").format(
+                name=name, kind=type(error).__name__, error=error), WRONG)
             image.layout.display = "none"
             return
         k = int(np.argmax(probabilities))
         image.value = prediction_png(picture, probabilities, class_names)
         image.layout.display = None
-        result.value = (
-            f"{html.escape(name)}: the model says <b>{html.escape(class_names[k])}</b> "
-            f"with confidence {probabilities[k]:.2f}. Pick another photo with the button."
-        )
+        result.value = tr("{name}: the model says <b>{answer}</b> with confidence {confidence:.2f}. "
+                          "Pick another photo with the button.").format(
+            name=html.escape(name), answer=html.escape(tr(class_names[k])), confidence=probabilities[k])
 
     def on_upload(change):
         files = change["new"]
@@ -639,28 +657,28 @@ def upload_predictor(model, class_names=("cat", "dog"), image_size: int | None =
 # -- 5. live training plot ------------------------------------------------------------------
 
 
-def history_png(history: dict, epochs: int | None = None, title: str = "Training") -> bytes:
+def history_png(history: dict, epochs: int | None = None, title: str | None = None) -> bytes:
     """Loss and accuracy per epoch (training, and validation if present), as PNG bytes.
 
     ``history`` maps a metric name to its list of values, like Keras'
-    ``History.history``. Used by ``LiveTrainingPlot``.
+    ``History.history``. ``title`` defaults to "Training". Used by ``LiveTrainingPlot``.
     """
     fig = Figure(figsize=(8.0, 2.8))
     loss_ax, acc_ax = fig.subplots(1, 2)
-    for ax, metric, label in ((loss_ax, "loss", "loss (lower is better)"), (acc_ax, "accuracy", "accuracy (higher is better)")):
-        for prefix, name in (("", "training"), ("val_", "validation")):
+    for ax, metric, label in ((loss_ax, "loss", tr("loss (lower is better)")), (acc_ax, "accuracy", tr("accuracy (higher is better)"))):
+        for prefix, name in (("", tr("training")), ("val_", tr("validation"))):
             values = history.get(prefix + metric)
             if values:
                 ax.plot(np.arange(1, len(values) + 1), values, "o-", label=name)
         ax.set_title(label, fontsize=10)
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(tr("epoch"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if epochs:
             ax.set_xlim(0.5, max(epochs, 1) + 0.5)
         if any(history.get(p + metric) for p in ("", "val_")):
             ax.legend(fontsize=8, loc="best")
     acc_ax.set_ylim(0, 1.02)
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(tr("Training") if title is None else title, fontsize=10)
     fig.tight_layout()
     return figure_to_png(fig)
 
@@ -677,10 +695,10 @@ def _live_training_plot_class():
         The plot is drawn once and then redrawn in place, so a long training
         leaves one picture (the final one), not a line per step. The values
         are in ``.history``. ``epochs`` fixes the x axis when the trainer
-        does not say how many epochs it will run. Introduced in notebook 02.
+        does not say how many epochs it will run; ``title`` defaults to "Training". Introduced in notebook 02.
         """
 
-        def __init__(self, title: str = "Training", epochs: int | None = None):
+        def __init__(self, title: str | None = None, epochs: int | None = None):
             super().__init__()
             self.title = title
             self.epochs = epochs
@@ -692,16 +710,12 @@ def _live_training_plot_class():
             self.history = {}
             epochs = (self.params or {}).get("epochs") or self.epochs
             self.epochs = epochs
-            self.status = widgets.HTML(_html("waiting for the first epoch…"))
+            self.status = widgets.HTML(_html(tr("waiting for the first epoch…")))
             first = history_png({}, epochs, self.title)
             self.image = widgets.Image(value=first, format="png")
-            over = f" over {epochs} epochs" if epochs else ""
-            self.view = WidgetView(
-                [self.status, self.image],
-                "tl-live-training",
-                f"Live training plot — loss and accuracy{over}",
-                first,
-            )
+            label = (tr("Live training plot — loss and accuracy over {epochs} epochs").format(epochs=epochs) if epochs
+                     else tr("Live training plot — loss and accuracy"))
+            self.view = WidgetView([self.status, self.image], "tl-live-training", label, first)
             self._handle = display(self.view, display_id=True)
 
         def on_epoch_end(self, epoch, logs=None):
@@ -709,8 +723,8 @@ def _live_training_plot_class():
                 self.history.setdefault(name, []).append(float(value))
             self.image.value = self.view.static_png = history_png(self.history, self.epochs, self.title)
             shown = ", ".join(f"{k} {v[-1]:.3f}" for k, v in self.history.items() if k in ("loss", "accuracy", "val_loss", "val_accuracy"))
-            of = f" of {self.epochs}" if self.epochs else ""
-            self.status.value = _html(f"epoch {epoch + 1}{of}: {shown}")
+            line = tr("epoch {epoch} of {epochs}: {values}") if self.epochs else tr("epoch {epoch}: {values}")
+            self.status.value = _html(line.format(epoch=epoch + 1, epochs=self.epochs, values=shown))
 
         def on_train_end(self, logs=None):
             if self._handle is not None:
