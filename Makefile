@@ -23,8 +23,9 @@ TEST_INSTALLED := $(VENV)/.installed-test
 # 100 MiB, saved notebooks keep widget pictures), enabled in .venv by this file.
 LAB_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/helpers.lab.json
 
-# Notebooks of the series, in order (student copies in notebooks/student/ are not part of it).
-SERIES := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+# Notebooks of the series, in order, then the Korean edition (notebooks/ko/, made from them by
+# tools/translations.py); student copies in notebooks/student/ are not part of it.
+SERIES := $(sort $(wildcard notebooks/[0-9]*.ipynb)) $(sort $(wildcard notebooks/ko/[0-9]*.ipynb))
 SANITIZE := tests/nbval_sanitize.cfg
 NBVAL_OPTIONS := -p tests.conftest --nbval --nbval-current-env --nbval-sanitize-with $(SANITIZE) --nbval-kernel-startup-timeout 120
 PYTEST_OPTIONS := -ra -p no:cacheprovider
@@ -39,7 +40,7 @@ LAB_OPTIONS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: help lab install install-test test test-unit test-notebooks notebooks bench bench-photos slides student clean distclean
+.PHONY: help lab install install-test test test-unit test-notebooks notebooks bench bench-photos slides translations student clean distclean
 
 help: ## list the commands
 	@echo "Usage: make <command>"
@@ -58,11 +59,11 @@ install-test: $(TEST_INSTALLED) ## only install: the test extras (requirements-t
 test-unit: $(TEST_INSTALLED) ## unit tests, stored-notebook checks and the other tests in tests/
 	$(PY) -m pytest $(PYTEST_OPTIONS) $(XDIST_OPTIONS) tests
 
-test-notebooks: $(TEST_INSTALLED) ## strict nbval: run notebooks 01..07 and compare with their stored outputs
+test-notebooks: $(TEST_INSTALLED) ## strict nbval: run notebooks 01..07 (English, then Korean) and compare with their stored outputs
 	@if [ -z "$(SERIES)" ]; then echo "No notebooks found (notebooks/[0-9]*.ipynb): nothing to check." >&2; exit 1; fi
 	$(PY) -m pytest $(PYTEST_OPTIONS) $(NBVAL_OPTIONS) $(SERIES)
 
-notebooks: $(INSTALLED) ## re-run every notebook in a fresh kernel and store its outputs (only some: NB=03)
+notebooks: $(INSTALLED) ## re-run every notebook (English, then Korean) in a fresh kernel and store its outputs (only some: NB=03)
 	$(PY) tools/slide_metadata.py $(NB) && $(PY) tools/run_notebooks.py $(NB)
 
 bench: $(INSTALLED) ## time the training, the lesson's numbers and each notebook; prints a BENCH line
@@ -73,6 +74,9 @@ bench-photos: $(INSTALLED) ## on real photos (PHOTOS=DIR; nothing without it): e
 
 slides: $(INSTALLED) ## write offline reveal.js slides of every notebook
 	$(PY) tools/make_slides.py
+
+translations: $(TEST_INSTALLED) ## gather the code's texts into the Korean catalogues, compile them, list what to translate
+	$(PY) tools/translations.py messages && $(PY) tools/translations.py check
 
 student: $(INSTALLED) ## build the student copies (solutions replaced by stubs)
 	$(PY) tools/make_student.py

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from helpers import data, models, recipes, training, widgets
+from helpers import data, i18n, models, recipes, training, widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_02 = next((ROOT / "notebooks").glob("02_*.ipynb"))
@@ -76,7 +76,8 @@ def test_notebook_02_compile_and_fit_are_training_train(keras, monkeypatch):
     monkeypatch.setattr(recipes, "BASE_EPOCHS", 3)
     course = SimpleNamespace(image_size=24, class_names=("cat", "dog"), source="toy")
     space = {"keras": keras, "SEED": 5, "course": course, "model": models.make_cnn(2, 24, seed=5),
-             "train_pets": pets, "val_pets": val, "recipes": recipes, "training": training, "widgets": widgets}
+             "train_pets": pets, "val_pets": val, "recipes": recipes, "training": training, "widgets": widgets,
+             "tr": i18n.tr}
     exec(cell_source(NOTEBOOK_02, starts="model.compile("), space)
     space["time"] = time
     exec(cell_source(NOTEBOOK_02, starts="started = time.perf_counter()"), space)
@@ -97,7 +98,7 @@ def test_notebook_06_grown_head_is_grow_head(keras):
     """The Dense head notebook 06 builds by hand is the one ``models.grow_head`` makes for the later cells."""
     base = models.make_cnn(2, 32, seed=4)
     space = {"keras": keras, "np": np, "models": models, "course": SimpleNamespace(class_names=("cat", "dog")),
-             "recipes": SimpleNamespace(transfer_source=lambda course: base)}
+             "recipes": SimpleNamespace(transfer_source=lambda course: base), "tr": i18n.tr}
     exec(cell_source(NOTEBOOK_06, tag="grow-head"), space)
     shown, helper = space["grown"], models.grow_head(base, 1)
     assert shown.output_shape == helper.output_shape == (None, 3)

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "slides_demo.ipynb"
 ARTIFACTS = ROOT / "artifacts" / "slides"
 SERIES = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+KOREAN = sorted((ROOT / "notebooks" / "ko").glob("[0-9]*.ipynb"))  # the Korean edition (tools/translations.py)
 WIDGET_VIEW_KEY = "application/vnd.jupyter.widget-view+json"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -189,6 +190,28 @@ def test_slides_with_a_widget_picture_say_so_and_ask_nothing_live(path):
     assert pictures, f"{path.name}: no widget on any slide"
 
 
+KOREAN_LIVE_WORDING = re.compile(r"골라|고르십시오|넘겨 보|올려 보|둘러보십시오|JupyterLab에서는")
+KOREAN_WIDGET_NOTEBOOKS = [p for p in KOREAN if "tl-widget" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("path", KOREAN_WIDGET_NOTEBOOKS, ids=lambda p: "ko-" + p.stem)
+def test_korean_slides_with_a_widget_picture_say_so_in_korean_and_ask_nothing_live(path):
+    nb, warnings = make_slides.prepare(nbformat.read(path, as_version=4), make_slides.language_of(path))
+    assert make_slides.language_of(path) == "ko" and not warnings
+    pictures = 0
+    for group in make_slides.slides_of(nb):
+        cells = [nb.cells[i] for i in group]
+        shown = [o for c in cells for o in c.get("outputs", []) if make_slides.is_widget_output(o)]
+        pictures += len(shown)
+        for output in shown:
+            html_text = output["data"]["text/html"]
+            assert make_slides.TEXTS["ko"]["on_slides"] in html_text or make_slides.TEXTS["ko"]["only_live"] in html_text
+        if shown:
+            text = " ".join(c.source for c in cells if c.cell_type == "markdown")
+            assert not KOREAN_LIVE_WORDING.search(text), f"{path.name}: {KOREAN_LIVE_WORDING.search(text)[0]!r} on a widget's slide"
+    assert pictures, f"{path.name}: no widget on any slide"
+
+
 @pytest.mark.parametrize("path", [FIXTURE] + SERIES, ids=lambda p: p.stem)
 def test_no_slide_holds_only_one_sentence(path):
     nb, _ = make_slides.prepare(nbformat.read(path, as_version=4))
@@ -245,11 +268,17 @@ def deck(tmp_path_factory):
 
 
 def test_every_notebook_exports_to_an_offline_deck(deck, tmp_path):
-    """`make slides` on the notebooks of the series: one deck each, nothing fetched from the network."""
-    decks = make_slides.build(SERIES, tmp_path)
-    assert [d.name for d in decks] == [f"{p.stem}.slides.html" for p in SERIES]
+    """`make slides` on the notebooks of the series, in both languages: one deck each, nothing fetched from the network."""
+    decks = make_slides.build(SERIES + KOREAN, tmp_path)
+    assert [d.relative_to(tmp_path).as_posix() for d in decks] == (
+        [f"{p.stem}.slides.html" for p in SERIES] + [f"ko/{p.stem}.slides.html" for p in KOREAN])
+    assert len(KOREAN) == len(SERIES), "notebooks/ko/ should hold every notebook"
     assert make_slides.check_offline(tmp_path) == []
-    assert (tmp_path / "index.html").exists() and (tmp_path / "reveal.js" / "dist" / "reveal.js").exists()
+    for folder in (tmp_path, tmp_path / "ko"):
+        assert (folder / "index.html").exists() and (folder / "reveal.js" / "dist" / "reveal.js").exists()
+    assert 'lang="ko"' in (tmp_path / "ko" / "index.html").read_text(encoding="utf-8")
+    korean_deck = (tmp_path / "ko" / f"{KOREAN[0].stem}.slides.html").read_text(encoding="utf-8")
+    assert re.search("[\uac00-\ud7a3]", korean_deck)
 
 
 @pytest.mark.slow

@@ -19,7 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
 SERIES = sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
-STUDENT = sorted((NOTEBOOKS_DIR / "student").glob("*.ipynb"))
+KOREAN = sorted((NOTEBOOKS_DIR / "ko").glob("[0-9]*.ipynb"))  # the Korean edition, checked the same way
+STUDENT = sorted((NOTEBOOKS_DIR / "student").glob("*.ipynb")) + sorted((NOTEBOOKS_DIR / "ko" / "student").glob("*.ipynb"))
 EXPECTED_NUMBERS = ["01", "02", "03", "04", "05", "06", "07"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -171,26 +172,26 @@ def test_the_seven_notebooks_of_the_series_exist():
     assert not doubled, f"more than one notebook per number: {doubled}"
 
 
-@pytest.mark.parametrize("path", SERIES, ids=_id)
+@pytest.mark.parametrize("path", SERIES + KOREAN, ids=_id)
 def test_stored_notebook_is_valid(path):
     nb = _read(path)
     nbformat.validate(nb)
 
 
-@pytest.mark.parametrize("path", SERIES, ids=_id)
+@pytest.mark.parametrize("path", SERIES + KOREAN, ids=_id)
 def test_stored_notebook_was_run_top_to_bottom(path):
     problems = _execution_problems(_read(path))
     assert not problems, _report(path, problems)
 
 
-@pytest.mark.parametrize("path", SERIES, ids=_id)
+@pytest.mark.parametrize("path", SERIES + KOREAN, ids=_id)
 def test_stored_notebook_says_which_machine_computed_it(path):
     """`make notebooks` stamps the numeric fingerprint that decides where outputs are compared (tests/conftest.py)."""
     stamp = _read(path).metadata.get("numeric_fingerprint", "")
     assert re.fullmatch(r"\S+-[0-9a-f]{16}", stamp), _report(path, ["no numeric fingerprint stored (re-run with `make notebooks`)"])
 
 
-@pytest.mark.parametrize("path", SERIES, ids=_id)
+@pytest.mark.parametrize("path", SERIES + KOREAN, ids=_id)
 def test_stored_notebook_outputs_are_clean(path):
     problems = _common_problems(_read(path))
     assert not problems, _report(path, problems)

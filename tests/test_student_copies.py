@@ -23,6 +23,7 @@ import make_student  # noqa: E402  (tools/ is on the path: tests/conftest.py)
 
 # The copies make student writes (not the NAME.new.ipynb it puts beside a copy someone changed).
 STUDENT = sorted(p for p in STUDENT_DIR.glob("*.ipynb") if not make_student._is_new_copy(p.name))
+KOREAN_STUDENT = sorted(p for p in (ROOT / "notebooks" / "ko" / "student").glob("*.ipynb") if not make_student._is_new_copy(p.name))
 
 
 # -- (a) in sync --------------------------------------------------------------------------
@@ -37,6 +38,23 @@ def test_student_copies_are_in_sync_with_the_notebooks():
     changed = make_student.changed_by_hand()
     if changed:
         pytest.skip(f"kept as someone's work (changed since make student wrote them): {', '.join(changed)}")
+
+
+def test_korean_student_copies_are_in_sync_and_speak_korean():
+    notebooks_dir, student_dir = make_student.EDITIONS["ko"]
+    expected = make_student.expected_copies(language="ko")
+    assert [p.name for p in expected] == [p.name for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))]
+    problems = make_student.out_of_date(expected, student_dir)
+    assert not problems, "notebooks/ko/student/ is out of date; run `make student`:\n  " + "\n  ".join(problems)
+    for path in sorted(student_dir.glob("[0-9]*.ipynb")):
+        if make_student._is_new_copy(path.name):
+            continue
+        nb = nbformat.read(path, as_version=4)
+        assert nb.cells[0].id == make_student.HEADER_ID and "여러분이 쓰는 노트북" in nb.cells[0].source
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert "**강사:**" not in text and "**Instructor:**" not in text, f"{path.name}: an instructor's note"
+        assert not make_student.MAINTAINER_COMMAND.search(text), f"{path.name}: a maintainer's command"
+        assert not any("BEGIN SOLUTION" in c.source for c in nb.cells if c.cell_type == "code"), path.name
 
 
 def test_there_is_a_student_copy_of_every_notebook_with_an_exercise():
@@ -199,11 +217,11 @@ def run_quick(nb, cwd: Path, name: str):
     for cell in stubs:
         assert not [o for o in cell.outputs if o.output_type == "error"], f"{name}: a stub shows a traceback"
         text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-        assert ": not answered yet." in text, f"{name}: the stub printed {text!r}"
+        assert ": not answered yet." in text or "(not answered yet)" in text, f"{name}: the stub printed {text!r}"
     for cell in nb.cells:
         if cell.cell_type == "code" and "exercises.check(" in cell.source:
             text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            assert "Not answered yet" in text, f"{name}: the check after a stub printed {text!r}"
+            assert "Not answered yet" in text or "아직 답하지 않았습니다" in text, f"{name}: the check after a stub printed {text!r}"
     return nb
 
 
@@ -223,6 +241,7 @@ def test_the_runner_on_a_tiny_student_copy(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", STUDENT, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", STUDENT + KOREAN_STUDENT[:1], ids=lambda p: f"{p.parent.parent.name}-{p.stem}")
 def test_student_copy_runs_and_only_the_stubs_raise(path):
+    """Every English copy, and the first Korean one (the others run the same code), in QUICK mode."""
     run_quick(nbformat.read(path, as_version=4), path.parent, path.name)

@@ -76,6 +76,27 @@ USE_A_WIDGET = re.compile(
     r"^\(?(?:in jupyterlab,? )?(?:you can )?(?:move|drag|slide|pick|choose|select|click|press|page through|upload|browse the)\b",
     re.I,
 )
+# The same for the translated editions (notebooks/<language>/, tools/translations.py), whose decks go to
+# build/slides/<language>/. A Korean sentence asking to use a widget is a request ("...골라 비교하거나, 페이지를
+# 넘겨 보십시오."), or the note on what JupyterLab offers and a saved copy shows ("(JupyterLab에서는 ...").
+TEXTS = {
+    "en": {"on_slides": ON_SLIDES, "only_live": ONLY_LIVE, "use_a_widget": USE_A_WIDGET, "lang": "en",
+           "title": "Slides: Standing on a model's shoulders", "heading": "Standing on a model's shoulders: slides",
+           "help": "Arrow keys move; <kbd>s</kbd> opens the presenter view with the notes; <kbd>f</kbd> is full screen. "
+                   "These decks work offline. To run code and widgets live, present the notebook in JupyterLab (RISE)."},
+    "ko": {"on_slides": "노트북에서는 직접 조작할 수 있고, 여기서는 그 그림입니다.", "only_live": "노트북에서만 쓸 수 있습니다.",
+           "use_a_widget": re.compile(r"^\(?(?:JupyterLab에서는|저장된 사본에는)|"
+                                      r"(?:둘러보|움직|끌어|골라|고르|선택|누르|눌러|클릭|넘기|넘겨|올리|올려)[^.!?]*"
+                                      r"(?:십시오|세요|봅시다)[.!?)]*$"),
+           "lang": "ko", "title": "슬라이드: 모델의 어깨 위에 서서", "heading": "모델의 어깨 위에 서서: 슬라이드",
+           "help": "화살표 키로 넘기고, <kbd>s</kbd>는 강사 노트가 있는 발표자 화면, <kbd>f</kbd>는 전체 화면입니다. "
+                   "이 슬라이드는 인터넷 없이 열립니다. 코드와 위젯을 직접 실행하려면 JupyterLab(RISE)에서 노트북으로 발표하세요."},
+}
+
+
+def language_of(notebook: Path) -> str:
+    """ "ko" for a notebook of the Korean edition (notebooks/ko/), otherwise "en"."""
+    return Path(notebook).parent.name if Path(notebook).parent.name in TEXTS else "en"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import slide_metadata  # noqa: E402  (tools/slide_metadata.py)
@@ -245,16 +266,17 @@ def _widget_label(data: dict) -> str:
     return re.sub(r"\s*\([^()]*\)\s*$", "", text).strip() or "An interactive widget"
 
 
-def _picture_of(data: dict) -> dict:
+def _picture_of(data: dict, language: str = "en") -> dict:
     """The deck's version of a widget output: its picture, under one line that says the widget is live in the notebook."""
     label = html.escape(_widget_label(data))
     picture = data.get("image/png")
+    on_slides, only_live = TEXTS[language]["on_slides"], TEXTS[language]["only_live"]
     if picture:
         picture = "".join(picture) if isinstance(picture, list) else picture
-        body = f'<p><i>{label}:</i> {ON_SLIDES}</p><img src="data:image/png;base64,{picture.strip()}" alt="{label}"/>'
+        body = f'<p><i>{label}:</i> {on_slides}</p><img src="data:image/png;base64,{picture.strip()}" alt="{label}"/>'
     else:
-        body = f"<p><i>{label}:</i> {ONLY_LIVE}</p>"
-    line = f"{_widget_label(data)}: {ON_SLIDES if picture else ONLY_LIVE}"
+        body = f"<p><i>{label}:</i> {only_live}</p>"
+    line = f"{_widget_label(data)}: {on_slides if picture else only_live}"
     return {"text/html": f'<div class="{PICTURE_CLASS}">{body}</div>', "text/plain": line}
 
 
@@ -281,18 +303,19 @@ def slides_of(nb) -> list[list[int]]:
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
 
 
-def without_widget_use(markdown: str) -> str:
+def without_widget_use(markdown: str, language: str = "en") -> str:
     """The markdown without the sentences that ask the reader to use a widget (:data:`USE_A_WIDGET`)."""
+    use_a_widget = TEXTS[language]["use_a_widget"]
     kept_lines = []
     for line in markdown.split("\n"):
         parts = _SENTENCE_END.split(line)
-        kept = [part for part in parts if not USE_A_WIDGET.match(part.strip())]
+        kept = [part for part in parts if not (use_a_widget.match(part.strip()) if language == "en" else use_a_widget.search(part.strip()))]
         if kept or not line.strip():
             kept_lines.append(" ".join(part for part in kept if part))
     return "\n".join(kept_lines)
 
 
-def prepare(nb) -> tuple[object, list[str]]:
+def prepare(nb, language: str = "en") -> tuple[object, list[str]]:
     """A copy of the notebook ready for the deck, and warnings about it.
 
     Applies the slide rules, replaces each widget output by its picture under
@@ -302,10 +325,11 @@ def prepare(nb) -> tuple[object, list[str]]:
     """
     nb = copy.deepcopy(nb)
     warnings = []
-    stale = slide_metadata.problems(nb)
-    if stale:
-        warnings.append(f"slide metadata out of date ({len(stale)} differences); using the rules (run python tools/slide_metadata.py)")
-    slide_metadata.apply(nb)
+    if language == "en":  # a translation carries the English notebook's slide types (tools/translations.py)
+        stale = slide_metadata.problems(nb)
+        if stale:
+            warnings.append(f"slide metadata out of date ({len(stale)} differences); using the rules (run python tools/slide_metadata.py)")
+        slide_metadata.apply(nb)
     nb.metadata.pop("widgets", None)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown" and cell.metadata.get("slideshow", {}).get("slide_type") != "skip":
@@ -319,10 +343,10 @@ def prepare(nb) -> tuple[object, list[str]]:
         if not widget_outputs:
             continue
         for output in widget_outputs:
-            output["data"] = _picture_of(output["data"])
+            output["data"] = _picture_of(output["data"], language)
         for cell in cells:
             if cell.cell_type == "markdown":
-                cell.source = without_widget_use(cell.source)
+                cell.source = without_widget_use(cell.source, language)
     return nb, warnings
 
 
@@ -349,7 +373,7 @@ def build_deck(notebook: Path, out_dir: Path, slides=None) -> tuple[Path, list[s
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
-    nb, warnings = prepare(nb)
+    nb, warnings = prepare(nb, language_of(notebook))
     slides = slides or exporter()
     body, _ = slides.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
     target = out_dir / f"{notebook.stem}.slides.html"
@@ -368,18 +392,18 @@ def _title(notebook: Path) -> str:
     return notebook.stem
 
 
-def write_index(decks: list[tuple[Path, Path]], out_dir: Path) -> Path:
+def write_index(decks: list[tuple[Path, Path]], out_dir: Path, language: str = "en", other: str = "") -> Path:
     items = "\n".join(
         f'  <li><a href="{html.escape(deck.name)}">{html.escape(_title(notebook))}</a></li>' for notebook, deck in decks
     )
+    texts = TEXTS[language]
     page = f"""<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Slides: Standing on a model's shoulders</title>
+<html lang="{texts['lang']}">
+<head><meta charset="utf-8"><title>{texts['title']}</title>
 <style>body {{ font-family: sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.6; }}</style></head>
 <body>
-<h1>Standing on a model's shoulders: slides</h1>
-<p>Arrow keys move; <kbd>s</kbd> opens the presenter view with the notes; <kbd>f</kbd> is full screen.
-These decks work offline. To run code and widgets live, present the notebook in JupyterLab (RISE).</p>
+<h1>{texts['heading']}</h1>
+<p>{texts['help']}</p>{other}
 <ol>
 {items}
 </ol>
@@ -402,19 +426,32 @@ def check_offline(out_dir: Path) -> list[str]:
 
 
 def build(notebooks: list[Path], out_dir: Path = OUT_DIR, install: bool = True) -> list[Path]:
-    """Build the decks of ``notebooks`` into ``out_dir``, with reveal.js and an index; returns the deck paths."""
+    """Build the decks of ``notebooks`` into ``out_dir``, with reveal.js and an index; returns the deck paths.
+
+    Notebooks of a translated edition (``notebooks/ko/``) go to ``out_dir/ko/``, with their own index
+    and their own copy of reveal.js, so each folder works alone.
+    """
     source = ensure_reveal(install=install)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    copy_reveal(out_dir, source)
     slides = exporter()
     decks = []
+    by_language = {}
     for notebook in notebooks:
-        deck, warnings = build_deck(notebook, out_dir, slides)
-        decks.append((notebook, deck))
-        print(f"{_shown(deck)}")
-        for warning in warnings:
-            print(f"  warning: {notebook.name}: {warning}", file=sys.stderr)
-    write_index(decks, out_dir)
+        by_language.setdefault(language_of(notebook), []).append(notebook)
+    for language, chosen in by_language.items():
+        folder = out_dir if language == "en" else out_dir / language
+        folder.mkdir(parents=True, exist_ok=True)
+        copy_reveal(folder, source)
+        written = []
+        for notebook in chosen:
+            deck, warnings = build_deck(notebook, folder, slides)
+            written.append((notebook, deck))
+            print(f"{_shown(deck)}")
+            for warning in warnings:
+                print(f"  warning: {language}/{notebook.name}: {warning}", file=sys.stderr)
+        other = ('\n<p><a href="ko/index.html">한국어 슬라이드</a></p>' if language == "en" and "ko" in by_language
+                 else '\n<p><a href="../index.html">English slides</a></p>' if language != "en" else "")
+        write_index(written, folder, language, other)
+        decks += written
     remote = check_offline(out_dir)
     if remote:
         raise SlidesError("the slides would load files from the network:\n  " + "\n  ".join(remote))
@@ -432,6 +469,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-install", action="store_true", help="do not run `npm ci`; fail if reveal.js is missing")
     args = parser.parse_args(argv)
     notebooks = slide_metadata.find_notebooks(args.notebooks)
+    notebooks += [NOTEBOOKS_DIR / "ko" / nb.name for nb in notebooks
+                  if nb.parent == NOTEBOOKS_DIR and (NOTEBOOKS_DIR / "ko" / nb.name).exists()]  # the Korean edition too
     if not notebooks:
         print(f"No notebooks found in {_shown(NOTEBOOKS_DIR)}.", file=sys.stderr)
         return 1

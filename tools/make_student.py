@@ -1,6 +1,7 @@
 """Build the student copies of the notebooks: the exercises' solutions replaced by stubs.
 
-    python tools/make_student.py            # notebooks/[0-9]*.ipynb -> notebooks/student/ (what `make student` runs)
+    python tools/make_student.py            # notebooks/[0-9]*.ipynb -> notebooks/student/ (what `make student` runs),
+                                            # and the Korean edition notebooks/ko/ -> notebooks/ko/student/
     python tools/make_student.py --check    # change nothing; exit 1 if notebooks/student/ is out of date
 
 In the notebooks of the series each exercise's solution is a code cell tagged
@@ -72,9 +73,19 @@ HEADER = """\
 > **Your copy of this notebook.** Run the cells from the top. In each "Try it" exercise cell, write your own code \
 in place of the placeholder lines and run the cell again; the cell after it checks your answer and says \
 "Not answered yet" until then. The rest of the notebook runs either way."""
+HEADERS = {
+    "en": HEADER,
+    "ko": """\
+> **여러분이 쓰는 노트북입니다.** 셀을 위에서부터 실행하세요. "직접 해 보기" 연습 셀마다 자리만 잡아 둔 줄 대신 \
+자신의 코드를 쓰고 그 셀을 다시 실행합니다. 바로 다음 셀이 답을 확인하는데, 답을 쓰기 전에는 \
+"아직 답하지 않았습니다"라고 말합니다. 노트북의 나머지 부분은 어느 쪽이든 실행됩니다.""",
+}
+# The editions: English (notebooks/) and the translations (notebooks/<language>/, tools/translations.py).
+EDITIONS = {"en": (NOTEBOOKS_DIR, STUDENT_DIR), "ko": (NOTEBOOKS_DIR / "ko", NOTEBOOKS_DIR / "ko" / "student")}
 STUB_MARK = "  # your answer"  # ends the line of a stub that the student replaces
 HINT_WIDTH = 88  # characters per line of a hint in a stub, the comment sign included
 INSTRUCTOR = "**Instructor:**"
+INSTRUCTOR_NOTES = ("**Instructor:**", "**강사:**")  # a cell of notes for the instructor starts with one of these
 # Project commands for maintainers, not students (a paragraph naming one is left out; `make lab` stays).
 MAINTAINER_COMMAND = re.compile(r"\bmake (?:student|notebooks|slides|bench|test|test-unit|test-notebooks|clean|distclean)\b")
 # A link to a full notebook from a student copy: ../NAME.ipynb (the copy's own folder holds the other copies).
@@ -154,7 +165,15 @@ def names_used_later(names: list[str], later_sources: list[str]) -> list[str]:
 # -- the stub -----------------------------------------------------------------------------------
 
 
-def stub_solution(source: str, label: str = "Exercise", keep: list[str] | None = None) -> str:
+STUB_WORDS = {  # the stub's comment, the mark of the line to replace, and what it prints, per edition
+    "en": ("your answer goes here, in place of these lines.", STUB_MARK,
+           "not answered yet. Write your answer in this cell, then run it again."),
+    "ko": ("이 줄들 대신 여러분의 답을 쓰세요.", "  # 여러분의 답",
+           "아직 답하지 않았습니다(not answered yet). 이 셀에 답을 쓰고 다시 실행하세요."),
+}
+
+
+def stub_solution(source: str, label: str = "Exercise", keep: list[str] | None = None, language: str = "en") -> str:
     """The student version of a solution cell's source.
 
     Everything between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes: a
@@ -176,12 +195,13 @@ def stub_solution(source: str, label: str = "Exercise", keep: list[str] | None =
     if keep is None:
         assigned = _assigned_names(_dedent(code, indent))
         keep = assigned[-1:]
-    stub = [f"{indent}# {label}: your answer goes here, in place of these lines."]
+    comment, mark, message = STUB_WORDS[language]
+    stub = [f"{indent}# {label}: {comment}"]
     if hints:
         stub += textwrap.wrap(hints[0], width=HINT_WIDTH - len(indent), initial_indent=f"{indent}{HINT} ",
                               subsequent_indent=f"{indent}#{' ' * len(HINT)}", break_long_words=False, break_on_hyphens=False)
-    stub += [f"{indent}{name} = None{STUB_MARK}" for name in keep]
-    stub.append(f"{indent}print({f'{label}: not answered yet. Write your answer in this cell, then run it again.'!r})")
+    stub += [f"{indent}{name} = None{mark}" for name in keep]
+    stub.append(f"{indent}print({f'{label}: {message}'!r})")
     return "\n".join(lines[:begin] + stub + lines[end + 1 :])
 
 
@@ -206,7 +226,7 @@ def _label(cells, index: int) -> str:
     """ "Try it N" from the nearest markdown cell above that names one (the last it names)."""
     for cell in reversed(cells[:index]):
         if cell.cell_type == "markdown":
-            found = re.findall(r"Try it (\d+)", cell.source)
+            found = re.findall(r"(?:Try it|직접 해 보기) (\d+)", cell.source)
             if found:
                 return f"Try it {found[-1]}"
     return "Exercise"
@@ -226,10 +246,10 @@ def for_students(markdown: str) -> str:
     return SOLUTION_LINK.sub(r"\1", "\n\n".join(kept))
 
 
-def student_copy(nb, name: str):
+def student_copy(nb, name: str, language: str = "en"):
     """The student copy of a notebook (a new object; ``name`` is the source notebook's file name)."""
     nb = copy.deepcopy(nb)
-    cells = [c for c in nb.cells if not (c.cell_type == "markdown" and c.source.lstrip().startswith(INSTRUCTOR))]
+    cells = [c for c in nb.cells if not (c.cell_type == "markdown" and c.source.lstrip().startswith(INSTRUCTOR_NOTES))]
     for index, cell in enumerate(cells):
         if cell.cell_type == "markdown":
             cell.source = for_students(cell.source)
@@ -246,7 +266,7 @@ def student_copy(nb, name: str):
             solution = _solution_code(cell.source)
             try:
                 keep = names_used_later(_assigned_names(_dedent_block(solution)), later)
-                cell.source = stub_solution(cell.source, _label(cells, index), keep or None)
+                cell.source = stub_solution(cell.source, _label(cells, index), keep or None, language)
             except SolutionFormatError as error:
                 raise SolutionFormatError(f"{name}, cell {index}: {error}") from None
             tags = [t for t in tags if t not in ("solution", "raises-exception")]
@@ -255,7 +275,7 @@ def student_copy(nb, name: str):
     cells = [c for c in cells if c.cell_type != "markdown" or c.source.strip()]
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("numeric_fingerprint", None)  # no outputs, so no machine they were computed on
-    header = nbformat.v4.new_markdown_cell(HEADER)
+    header = nbformat.v4.new_markdown_cell(HEADERS[language])
     header["id"] = HEADER_ID
     header.metadata["tags"] = ["student-copy"]
     header.metadata["slideshow"] = {"slide_type": "skip"}
@@ -271,10 +291,11 @@ def _dedent_block(code: str) -> str:
     return "\n".join(line[width:] for line in code.splitlines())
 
 
-def expected_copies(sources=None) -> dict[Path, nbformat.NotebookNode]:
-    """Student copy path -> the copy as it should be, for every notebook of the series."""
-    sources = sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb")) if sources is None else sources
-    return {STUDENT_DIR / path.name: student_copy(nbformat.read(path, as_version=4), path.name) for path in sources}
+def expected_copies(sources=None, language: str = "en") -> dict[Path, nbformat.NotebookNode]:
+    """Student copy path -> the copy as it should be, for every notebook of the series (in one edition)."""
+    notebooks_dir, student_dir = EDITIONS[language]
+    sources = sorted(notebooks_dir.glob("[0-9]*.ipynb")) if sources is None else sources
+    return {student_dir / path.name: student_copy(nbformat.read(path, as_version=4), path.name, language) for path in sources}
 
 
 def _normalized(nb) -> str:
@@ -422,31 +443,41 @@ def _shown(path: Path) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if notebooks/student/ is out of date")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a student folder is out of date")
     args = parser.parse_args(argv)
+    status = 0
+    for language, (notebooks_dir, student_dir) in EDITIONS.items():
+        if language != "en" and not notebooks_dir.exists():
+            continue
+        status |= make_edition(language, notebooks_dir, student_dir, args.check)
+    return status
+
+
+def make_edition(language: str, notebooks_dir: Path, student_dir: Path, check: bool) -> int:
+    """``make student`` (or ``--check``) for one edition's notebooks."""
     try:
-        expected = expected_copies()
+        expected = expected_copies(language=language)
     except SolutionFormatError as error:
         print(f"make_student: {error}", file=sys.stderr)
         return 1
     if not expected:
-        print(f"No notebooks found in {_shown(NOTEBOOKS_DIR)}.", file=sys.stderr)
+        print(f"No notebooks found in {_shown(notebooks_dir)}.", file=sys.stderr)
         return 1
-    if args.check:
-        problems = out_of_date(expected)
-        for name in changed_by_hand(expected):
+    if check:
+        problems = out_of_date(expected, student_dir)
+        for name in changed_by_hand(expected, student_dir):
             print(f"note: {name} was changed since make student wrote it (someone's work): it is kept, "
                   f"and make student writes the new copy beside it.", file=sys.stderr)
         if problems:
-            print(f"{_shown(STUDENT_DIR)}/ is out of date:", file=sys.stderr)
+            print(f"{_shown(student_dir)}/ is out of date:", file=sys.stderr)
             for problem in problems:
                 print(f"  {problem}", file=sys.stderr)
             print("Run  make student  (python tools/make_student.py): it replaces only copies nobody changed, "
-                  "and commit notebooks/student/.", file=sys.stderr)
+                  f"and commit {_shown(student_dir)}/.", file=sys.stderr)
             return 1
-        print(f"{_shown(STUDENT_DIR)}/ is up to date ({len(expected)} notebooks).")
+        print(f"{_shown(student_dir)}/ is up to date ({len(expected)} notebooks).")
         return 0
-    written = write_copies(expected)
+    written = write_copies(expected, student_dir)
     for path in written:
         if _is_new_copy(path.name):
             kept = path.with_name(re.sub(r"\.new(-\d+)?\.ipynb$", ".ipynb", path.name))
@@ -454,7 +485,7 @@ def main(argv=None) -> int:
                   f"so the new copy went beside it: {_shown(path)}")
         else:
             print(f"wrote {_shown(path)}")
-    print(f"{len(expected)} student copies in {_shown(STUDENT_DIR)}/ ({len(written)} written).")
+    print(f"{len(expected)} student copies in {_shown(student_dir)}/ ({len(written)} written).")
     return 0
 
 

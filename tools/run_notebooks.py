@@ -1,8 +1,13 @@
 """Re-run notebooks top to bottom in a fresh kernel and store their outputs.
 
-    python tools/run_notebooks.py            # every notebooks/[0-9]*.ipynb, in order
-    python tools/run_notebooks.py 03 05      # only the notebooks whose names start with 03 or 05
+    python tools/run_notebooks.py            # every notebooks/[0-9]*.ipynb in order, then the Korean edition
+    python tools/run_notebooks.py 03 05      # only the notebooks whose names start with 03 or 05 (both languages)
+    python tools/run_notebooks.py --english 03   # only the English notebook 03
     python tools/run_notebooks.py path/to/some.ipynb
+
+The Korean notebooks (``notebooks/ko/``) are first written afresh from the
+English ones and their translated texts (``tools/translations.py build``),
+so their code is the code just run in English; then they run the same way.
 
 Each notebook runs in its own kernel of this Python environment, in the
 notebook's folder, and is saved in place with execution counts 1..n, no timing
@@ -215,13 +220,30 @@ def find_notebooks(selection=()) -> list[Path]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="name prefixes such as 03, or notebook paths (default: all)")
+    parser.add_argument("--english", action="store_true", help="only the English notebooks, not the translated editions")
     args = parser.parse_args(argv)
     notebooks = find_notebooks(args.notebooks)
     if not notebooks:
         print(f"No notebooks found in {NOTEBOOKS_DIR}.", file=sys.stderr)
         return 1
+    english = [nb for nb in notebooks if nb.parent == NOTEBOOKS_DIR]
+    editions = []
+    if english and not args.english:
+        import translations
+
+        trouble = [p for language in translations.LANGUAGES for nb in english for p in translations.problems(nb, language)]
+        if trouble:  # before the long run, not after it
+            print("The translated texts are not complete and current (tools/translations.py check):",
+                  *trouble, sep="\n  ", file=sys.stderr)
+            return 1
+        editions = [translations.edition_path(nb, language) for language in translations.LANGUAGES for nb in english]
     total = 0.0
-    for path in notebooks:
+    for path in notebooks + editions:
+        if path in editions:
+            import translations
+
+            language = path.parent.name
+            translations.build([translations.NOTEBOOKS_DIR / path.name], language)
         name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         print(f"{name} ...", end=" ", flush=True)
         try:
@@ -233,7 +255,7 @@ def main(argv=None) -> int:
         total += result.seconds
         memory = f", peak {result.peak_rss_mb:.0f} MB" if result.peak_rss_mb else ""
         print(f"{result.seconds:.1f} s{memory}")
-    print(f"{len(notebooks)} notebook(s) in {total:.1f} s")
+    print(f"{len(notebooks) + len(editions)} notebook(s) in {total:.1f} s")
     return 0
 
 
