@@ -27,6 +27,7 @@ import translations  # noqa: E402  (tools/translations.py)
 
 ENGLISH = translations.english_notebooks()
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LINK = re.compile(r"\]\(([^)\s]+)\)")  # the target of a Markdown link
 
 
 def _ids(notebook):
@@ -225,12 +226,13 @@ def test_korean_text_keeps_the_numbers_and_links_of_the_english(notebook):
         numbers = sorted(re.findall(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])", re.sub(r"\([^)]*\.ipynb\)|`[^`]*`", "", source)))
         missing = [n for n in numbers if n not in korean and n.replace(",", "") not in korean]
         assert not missing, f"cell {cell_id}: the Korean text lacks the numbers {missing}"
-        for target in re.findall(r"\]\(([^)\s]+)\)", source):
+        korean_links = LINK.findall(korean)
+        for target in LINK.findall(source):
             if target.startswith(("http", "#")):
                 continue
             assert any(t.lstrip("./").replace("README.ko.md", "README.md").replace("INSTRUCTOR.ko.md", "INSTRUCTOR.md")
-                       .endswith(target.lstrip("./")) for t in re.findall(r"\]\(([^)\s]+)\)", korean)), \
+                       .endswith(target.lstrip("./")) for t in korean_links), \
                 f"cell {cell_id}: the link to {target} is missing"
             korean_target = (translations.edition_path(notebook, "ko").parent / next(
-                t for t in re.findall(r"\]\(([^)\s]+)\)", korean) if t.replace(".ko.md", ".md").endswith(target.lstrip("./"))))
+                t for t in korean_links if t.replace(".ko.md", ".md").endswith(target.lstrip("./"))))
             assert korean_target.resolve().exists(), f"cell {cell_id}: the link {korean_target} leads nowhere"
