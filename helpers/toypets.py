@@ -140,6 +140,11 @@ def _check_size(size) -> int:
     return int(size)
 
 
+def _rng(seed):
+    """``np.random.default_rng(seed)``: the very same generator (numpy documents it as ``Generator(PCG64(seed))``), made quicker."""
+    return np.random.Generator(np.random.PCG64(seed))
+
+
 def _uniform(rng, low, high, size=None):
     """``rng.uniform(low, high, size)``: the very same numbers, from the same draws of ``rng``, only quicker.
 
@@ -244,8 +249,8 @@ def draw_pet(breed: str, rng: np.random.Generator, size: int = DEFAULT_SIZE, flu
         "tail_side": _uniform(rng, 0.6, 1.0),
         "sub_seed": int(rng.integers(2**31)),
     }
-    sub = np.random.default_rng(p["sub_seed"])  # clutter, stripes, fur strands, noise
-    clutter_rng, detail_rng, fur_rng, noise_rng = (np.random.default_rng(s) for s in sub.integers(2**31, size=4))
+    sub = _rng(p["sub_seed"])  # clutter, stripes, fur strands, noise
+    clutter_rng, detail_rng, fur_rng, noise_rng = (_rng(s) for s in sub.integers(2**31, size=4))
 
     big = size * _SUPERSAMPLE
     img = Image.new("RGB", (big, big), p["bg"])
@@ -554,7 +559,7 @@ def _light_and_noise(arr, p, rng):
     ramp = _RAMPS[size]
     light = 1.0 + p["light"] * (math.cos(p["light_dir"]) * ramp[None, :] + math.sin(p["light_dir"]) * ramp[:, None])
     arr = arr * (light[:, :, None] * p["brightness"])
-    arr += rng.normal(0, p["noise"], size=arr.shape).astype(np.float32)
+    arr += (rng.standard_normal(arr.shape) * p["noise"]).astype(np.float32)  # rng.normal(0, noise): the same numbers
     return arr.clip(0, 255).astype(np.uint8)  # (the array's own clip: the same as np.clip, with less to do first)
 
 
@@ -599,5 +604,5 @@ def draw_many(breed: str, n: int, seed: int = 0, size: int = DEFAULT_SIZE, fluff
     out = np.empty((int(n), size, size, 3), dtype=np.uint8)
     k = breed_index(breed)
     for i in range(int(n)):
-        out[i] = draw_pet(breed, np.random.default_rng([int(seed), k, i]), size, fluffy=fluffy)
+        out[i] = draw_pet(breed, _rng([int(seed), k, i]), size, fluffy=fluffy)
     return out
