@@ -152,6 +152,10 @@ def test_sizes_are_cut_to_the_photos_there_are(tmp_path, capsys):
     assert capsys.readouterr().out == ""
     toy = lesson.Lesson("toy")
     assert toy.experience_sizes == [20, 50, 100, 300, 1000, 2000] and toy.fit_count("N_PERSIANS", 20, "persian") == 20
+    assert toy.persian_counts == [20, 50]
+    more = lesson.Lesson("folder", data_dir=pets_folder(tmp_path / "more", n=24), needs="new_breed")
+    persians = len(more.load("train", breeds=[more.new_breed]))
+    assert 5 < persians < 20 and more.persian_counts == [5, persians]  # photos are also compared at N = 5
 
 
 def test_class_weights_balance_the_classes_on_photos_only(tmp_path):
