@@ -67,9 +67,13 @@ def _grid_shape(n: int, ncols: int = 8) -> tuple[int, int]:
 
 
 def _picture_grid(n: int, ncols: int, size=(1.3, 1.55)):
-    """A figure with exactly ``n`` picture axes, without frames; slots the grid does not need are removed."""
+    """A figure with exactly ``n`` picture axes, without frames; slots the grid does not need are removed.
+
+    The layout is "constrained": it makes room for two-line captions, which
+    ``tight_layout`` let run into the picture above.
+    """
     nrows, ncols = _grid_shape(n, ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False, layout="constrained")
     for ax in axes.flat[n:]:
         fig.delaxes(ax)
     for ax in axes.flat[:n]:
@@ -107,7 +111,6 @@ def show_images(pets: PetImages, n: int = 16, ncols: int = 8, predicted=None, co
         ax.set_title(label, fontsize=8, color=colour)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     plt.show()
 
 
@@ -229,7 +232,6 @@ def plot_filters(model_or_kernel, layer: str = "conv1", title=_FILTERS_TITLE):
         f = (f - f.min()) / (f.max() - f.min() + 1e-8)
         ax.imshow(f, interpolation="nearest")
     fig.suptitle(_shown(title, _FILTERS_TITLE))
-    fig.tight_layout()
     plt.show()
 
 

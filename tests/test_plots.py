@@ -63,6 +63,22 @@ def test_show_images_with_fewer_pictures_than_asked(drawn):
     assert len(fig.axes) == 6
 
 
+@pytest.mark.parametrize("with_predictions", [False, True])
+def test_captions_stay_clear_of_the_pictures_above(drawn, with_predictions):
+    # Long breed names and two-line captions ("golden_retriever / → dog 0.93") once ran into the row above.
+    shown = PetImages(np.zeros((16, 40, 40, 3), dtype=np.uint8), np.array(["dog"] * 16), np.array(["golden_retriever"] * 16))
+    predicted = shown.classes if with_predictions else None
+    confidence = np.full(16, 0.93) if with_predictions else None
+    fig = drawn(plots.show_images, shown, n=16, predicted=predicted, confidence=confidence, title="a title")
+    renderer = fig.canvas.get_renderer()
+    top_row, bottom_row = fig.axes[:8], fig.axes[8:]
+    lowest_picture = min(ax.get_window_extent(renderer).y0 for ax in top_row)
+    highest_caption = max(ax.title.get_window_extent(renderer).y1 for ax in bottom_row)
+    assert highest_caption < lowest_picture
+    picture_tops = max(ax.get_window_extent(renderer).y1 for ax in top_row)
+    assert picture_tops < fig._suptitle.get_window_extent(renderer).y0  # the title clears the pictures too
+
+
 def test_plot_filters_leaves_no_empty_axes(drawn):
     kernel = np.random.default_rng(0).normal(size=(3, 3, 3, 12))
     fig = drawn(plots.plot_filters, kernel)
