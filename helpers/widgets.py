@@ -512,7 +512,7 @@ def _probabilities(model, class_names, image: np.ndarray) -> np.ndarray:
                "pass the class names the model was trained with.").format(
                 outputs=outputs[-1], n=len(class_names), names=tuple(class_names))
         )
-    return np.asarray(model.predict(image[None].astype("float32"), verbose=0))[0]
+    return np.asarray(model.predict_on_batch(image[None].astype("float32")))[0]
 
 
 def model_image_size(model, image_size: int | None = None) -> int:

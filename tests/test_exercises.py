@@ -135,7 +135,7 @@ class PixelModel:
     output_shape = (None, 2)
     input_shape = (None, 2, 2, 3)
 
-    def predict(self, x, **_):
+    def predict_on_batch(self, x):
         dog = (x[:, 0, 0, 0] > 127).astype("float32")
         return np.stack([1 - dog, dog], axis=1)
 

@@ -105,7 +105,7 @@ def test_an_uploaded_bomb_gets_a_friendly_message(pictures):
     class Model:
         output_shape, input_shape = (None, 2), (None, 32, 32, 3)
 
-        def predict(self, x, verbose=0):
+        def predict_on_batch(self, x):
             return np.array([[0.5, 0.5]], np.float32)
 
     with pytest.raises(ValueError, match=r"13000 x 13000 pixels \(169 megapixels\).*Save a smaller copy"):

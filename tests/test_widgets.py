@@ -55,7 +55,7 @@ class FakeModel:
     def __init__(self):
         self.seen = []
 
-    def predict(self, x, verbose=0):
+    def predict_on_batch(self, x):
         self.seen.append(x)
         return np.tile(np.array([[0.25, 0.75]], np.float32), (len(x), 1))
 
@@ -253,7 +253,7 @@ def test_gallery_starts_at_a_breed_and_takes_a_model():
     class Model(FakeModel):
         input_shape = (None, 8, 8, 3)
 
-        def predict(self, x, batch_size=None, verbose=0):
+        def predict_on_batch(self, x):
             return PROBA[: len(x)].astype("float32")
 
     view = widgets.mistakes_gallery(Model(), PETS, ("cat", "dog"), breed="persian")
