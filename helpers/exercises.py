@@ -250,7 +250,7 @@ def _confidence_when_wrong(value, probabilities=None, pets=None, breed="persian"
 
 
 def _share_called_cat(value, model=None, pets=None, **_):
-    """04 · Try it 2: the share of all test pictures the Persians-only model calls "cat".
+    """04 · Try it 3: the share of all test pictures the Persians-only model calls "cat".
 
     Needs ``model=`` (the model fine-tuned on Persians alone) and ``pets=``
     (the test pictures); the right answer is worked out from them.

@@ -111,23 +111,6 @@ class Lesson:
         return self._cut("experience sizes", sizes, len(self.load("train")),
                          tr("experience sizes: {wanted} cut to {kept}: these photos have {available} training photos."))
 
-    @property
-    def persian_counts(self) -> list[int]:
-        """The numbers N of new examples compared in notebook 04 (cut to the held-out breed's training photos).
-
-        On the toy pets N = 20 (notebook 04's own fine-tuning, reused) and 50:
-        each N costs two trainings, and these two show what the comparison
-        is about. On photos also 5: few photos, and each training is quick there.
-        """
-        if self.quick:
-            return [2, 5]
-        if self.source == "toy":
-            return [20, 50]
-        counts = [5, 20, 50]
-        available = len(self.load("train", breeds=[self.new_breed]))
-        message = tr("Persian counts: {wanted} cut to {kept}: these photos have {available} training photos of {breed}.")
-        return [n for n in self._cut("Persian counts", counts, available, message, breed=_name(self.new_breed)) if n >= 1]
-
     def fit_count(self, name: str, wanted: int, breeds) -> int:
         """``wanted`` (a parameter such as ``N_PERSIANS``), or fewer when the training photos of ``breeds`` are fewer.
 

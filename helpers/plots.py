@@ -20,8 +20,6 @@ _BREED_BARS_TITLE = tr_noop("Accuracy per breed")
 _ACCURACY = tr_noop("accuracy")
 _CONFUSION_TITLE = tr_noop("Confusion matrix")
 _FILTERS_TITLE = tr_noop("What the first layer looks for")
-_AGAINST_N_YLABEL = tr_noop("Persian accuracy")
-_AGAINST_N_TITLE = tr_noop("More examples help — and a head start helps more")
 _SIZES_TITLE = tr_noop("How big is the knowledge?")
 _RECIPES_TITLE = tr_noop("What each ingredient of the recipe does")
 _EPOCHS_TITLE = tr_noop("Epoch by epoch")
@@ -232,26 +230,6 @@ def plot_filters(model_or_kernel, layer: str = "conv1", title=_FILTERS_TITLE):
         f = (f - f.min()) / (f.max() - f.min() + 1e-8)
         ax.imshow(f, interpolation="nearest")
     fig.suptitle(_shown(title, _FILTERS_TITLE))
-    plt.show()
-
-
-def plot_against_n(ns, curves: dict, ylabel=_AGAINST_N_YLABEL, title=_AGAINST_N_TITLE,
-                   chance: float | None = None, majority: float | None = None):
-    """Lines of a score against the number of new examples N, one per method. Introduced in notebook 04.
-
-    ``chance`` and ``majority`` (accuracy of always answering the most common class) add dashed reference lines.
-    """
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    for name, values in curves.items():
-        ax.plot(ns, values, "o-", label=name)
-    _reference_lines(ax, chance, majority)
-    ax.set_xticks(ns)
-    ax.set_xlabel(tr("N: new examples used for training"))
-    ax.set_ylabel(_shown(ylabel, _AGAINST_N_YLABEL))
-    ax.set_ylim(0, 1.02)
-    ax.set_title(_shown(title, _AGAINST_N_TITLE))
-    _legend_outside(ax)
-    fig.tight_layout()
     plt.show()
 
 

@@ -454,38 +454,6 @@ def load_or_fine_tune(model, new, rehearsal, course, name: str):
     return fine_tune(model, new, rehearsal, course, save_as=name)
 
 
-def transfer_vs_scratch(base, rehearsal, course, ns, reuse=None) -> dict:
-    """Persian and whole-test-set accuracy after training on N Persians plus ``rehearsal``: from ``base``, and from scratch.
-
-    For each N in ``ns`` the Persians are ``course.load("train", breeds=course.new_breed).sample(N, seed=course.seed)``.
-    - **transfer**: a copy of ``base``, fine-tuned (:func:`fine_tune`);
-    - **scratch**: the same network with new random weights, trained in exactly
-      the same way (same pictures, epochs and step sizes), with every class
-      weighted the same (``balance=True``), so neither side gets more dogs or more steps.
-    ``reuse``: ``{N: model}`` already fine-tuned from ``base`` on exactly those
-    N Persians and ``rehearsal`` (notebook 04 passes its own, so it is not
-    trained twice). Prints one line per N as it goes. Returns
-    ``{"ns": [...], "transfer": {"persian": [...], "all": [...]}, "scratch": {...}}``.
-    Introduced in notebook 04.
-    """
-    reuse = dict(reuse or {})
-    test = course.load("test", breeds=course.seen_breeds + [course.new_breed])
-    persians_test = test.where(breeds=course.new_breed)
-    pool = course.load("train", breeds=course.new_breed)
-    result = {"ns": list(ns), "transfer": {"persian": [], "all": []}, "scratch": {"persian": [], "all": []}}
-    for n in ns:
-        new = pool.sample(n, seed=course.seed)
-        transfer = reuse.get(n) or fine_tune(models.copy_model(base, f"transfer_{n}"), new, rehearsal, course)[0]
-        scratch = models.make_cnn(len(course.class_names), course.image_size, name=f"scratch_{n}", seed=course.seed + 1)
-        fine_tune(scratch, new, rehearsal, course, balance=True)
-        for start, model in (("transfer", transfer), ("scratch", scratch)):
-            result[start]["persian"].append(evaluation.accuracy(model, persians_test, course.class_names))
-            result[start]["all"].append(evaluation.accuracy(model, test, course.class_names))
-        print(tr("N = {n:>3} Persians: transfer {transfer:.3f}, from scratch {scratch:.3f} on the whole test set").format(
-            n=n, transfer=result["transfer"]["all"][-1], scratch=result["scratch"]["all"][-1]))
-    return result
-
-
 def learn_new_class(model, new, rehearsal, course, class_names, callbacks=None):
     """Teach a model that already has an output for the new class (``models.grow_head``) to use it.
 

@@ -180,21 +180,6 @@ def test_learning_curve_keeps_its_positional_arguments(drawn):
     assert fig.axes[0].get_title() == "my title"
 
 
-CURVES = {"transfer: Persians": [0.1, 0.5, 0.9], "from scratch: Persians": [0.0, 0.3, 0.8]}
-
-
-def test_against_n_legend_outside_and_reference_lines(drawn):
-    fig = drawn(plots.plot_against_n, [0, 5, 50], CURVES, ylabel="accuracy", chance=0.5, majority=0.556)
-    assert legends_clear_of_the_data(fig)
-    labels = line_labels(fig.axes[0])
-    assert "chance level (0.50)" in labels and "always the most common class (0.56)" in labels
-
-
-def test_against_n_draws_reference_lines_only_when_given(drawn):
-    fig = drawn(plots.plot_against_n, [0, 5, 50], CURVES)
-    assert line_labels(fig.axes[0]) == list(CURVES)
-
-
 # -- plot_recipes (notebook 05) --------------------------------------------------------
 
 RECIPES = {
@@ -292,7 +277,6 @@ def test_breed_bars_without_reference_values_draw_no_lines(drawn):
 def test_docstrings_name_the_renumbered_notebooks():
     assert "Introduced in notebook 06" in plots.plot_confusion.__doc__
     assert "Introduced in notebook 07" in plots.plot_sizes.__doc__
-    assert "Introduced in notebook 04" in plots.plot_against_n.__doc__
     assert "Introduced in notebook 05" in plots.plot_recipes.__doc__
 
 

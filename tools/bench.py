@@ -66,8 +66,10 @@ MEASURES = [
     ("seen_breeds_drop", "04", lambda m: m["seen_breeds_overall_before"] - m["seen_breeds_overall_after"]),
     ("largest_seen_breed_drop", "04", "largest_seen_breed_drop"),
     ("transfer_minus_scratch", "04", "transfer_minus_scratch"),
-    ("scratch_persians_at_50", "04", lambda m: m["scratch_persians"][-1]),
-    ("transfer_persians_at_50", "04", lambda m: m["transfer_persians"][-1]),
+    ("scratch_persians", "04", "scratch_persians"),
+    ("transfer_persians", "04", "transfer_persians"),
+    ("scratch_old_cats", "04", "scratch_old_cats"),
+    ("scratch_dogs", "04", "scratch_dogs"),
     ("scratch_random_old_all", "04", "scratch_random_all"),
     # notebook 05: each ingredient left out; Persians, and the worst old breed's drop, against the full recipe
     ("full_recipe_largest_drop", "05", lambda m: m["full_recipe"]["largest_drop"]),
