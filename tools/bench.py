@@ -59,6 +59,7 @@ BARS = {  # the targets the lesson is designed for, shown next to the measuremen
 
 # (row name, notebook, key in its "What we measured" cell, or a function of that dict)
 MEASURES = [
+    ("filter_change_share", "02", lambda m: m["filter_change"] / m["filter_size"]),
     ("seen_breeds_accuracy", "03", "seen_breeds_accuracy"),
     ("persian_accuracy", "03", "persian_accuracy"),
     ("persian_called_dog", "03", "persian_called_dog"),
