@@ -36,9 +36,17 @@ def predict_proba(model, pets: PetImages, class_names=("cat", "dog"), batch_size
         )
     if len(pets) == 0:
         return np.zeros((0, n_out), dtype="float32")
-    images = pets.images.astype("float32")
-    # predict_on_batch, one slice at a time, gives exactly what model.predict gives, in about half the time on
-    # a few hundred pictures: predict sets up a data pipeline on every call, and the notebooks call it often.
+    return predict_in_slices(model, pets.images, batch_size)
+
+
+def predict_in_slices(model, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """The model's outputs for ``images`` (at least one), ``batch_size`` at a time. Used by ``evaluation`` and ``sharing``.
+
+    ``predict_on_batch``, one slice at a time, gives exactly what ``model.predict``
+    gives, in about half the time on a few hundred pictures: ``predict`` sets up
+    a data pipeline on every call, and the notebooks call it often.
+    """
+    images = images.astype("float32")
     return np.concatenate([np.asarray(model.predict_on_batch(images[start : start + batch_size]))
                            for start in range(0, len(images), batch_size)])
 

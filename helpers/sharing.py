@@ -244,9 +244,9 @@ def _main(argv=None) -> int:
     seconds = {"load": time.perf_counter() - started}
     started = time.perf_counter()
     if message["job"] == "predict":  # the same batches as evaluation.predict_proba
-        images = inputs["images"].astype("float32")
-        outputs = {"predictions": np.concatenate([np.asarray(model.predict_on_batch(images[start : start + 256]))
-                                                  for start in range(0, len(images), 256)])}
+        from helpers import evaluation
+
+        outputs = {"predictions": evaluation.predict_in_slices(model, inputs["images"])}
     elif message["job"] == "fine-tune":
         outputs = _fine_tune(model, inputs, settings)
     else:
