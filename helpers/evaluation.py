@@ -181,14 +181,20 @@ def fix_report(model_or_proba, pets: PetImages, before: dict, new_breed: str, cl
 
 
 def print_reports(reports: dict) -> None:
-    """Print :func:`fix_report` results as a table, one line per recipe. Introduced in notebook 05."""
-    width = max(_width(name) for name in reports)
-    persians, old, worst_old = tr("Persians"), tr("old breeds together"), tr("worst old breed (its drop)")
+    """Print :func:`fix_report` results as a table, one line per recipe. Introduced in notebook 05.
+
+    The last column is the old breed that fell most, its accuracy and its change
+    (``-0.147``: it fell by 0.147).
+    """
+    names = {name: tr(name) for name in reports}  # the recipes' names in the notebook's language
+    width = max(_width(shown) for shown in names.values())
+    persians, old, worst_old = tr("Persians"), tr("old breeds together"), tr("worst old breed (its change)")
     persians_width, old_width = max(_width(persians), 6), max(_width(old), 6)  # each column as wide as its heading
     print(f"{_pad('', width)}  {_pad(persians, persians_width)}  {_pad(old, old_width)}  {worst_old}")
     for name, r in reports.items():
-        worst = f"{tr(r['worst_breed'])} {r['worst_breed_accuracy']:.3f} ({r['largest_drop']:+.3f})"
-        print(f"{_pad(name, width)}  {r['persians']:{persians_width}.3f}  {r['old_together']:{old_width}.3f}  {worst}")
+        change = -r["largest_drop"] + 0.0  # a fall prints with a minus sign; + 0.0 turns -0.0 into 0.0
+        worst = f"{tr(r['worst_breed'])} {r['worst_breed_accuracy']:.3f} ({change:+.3f})"
+        print(f"{_pad(names[name], width)}  {r['persians']:{persians_width}.3f}  {r['old_together']:{old_width}.3f}  {worst}")
 
 
 def _width(text: str) -> int:

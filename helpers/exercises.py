@@ -407,7 +407,7 @@ def _pictures_per_kilobyte(value, pets=None, weights_bytes=None, with_optimizer_
         return Verdict(
             CORRECT,
             tr("{pictures} pictures over {kilobytes:.0f} kB of weights: about {per_kilobyte} pictures per kilobyte. "
-               "The pictures can be thrown away; what they taught stays in the weights.").format(
+               "To answer, the model no longer needs the pictures: what they taught stays in the weights.").format(
                 pictures=pictures, kilobytes=kilobytes, per_kilobyte=f"{expected:.{0 if expected >= 10 else 2}f}"),
         )
     if with_optimizer_bytes and _close(number, pictures / (with_optimizer_bytes / 1000), 0.03 * expected):

@@ -45,7 +45,7 @@ REHEARSAL_HARD_NEGATIVES = 20  # extra old pictures of each dog breed: the Persi
 N_RABBITS = 40  # new examples of the new class (20 of each rabbit breed)
 NEW_CLASS_LEARNING_RATE = 1e-3  # a brand-new output needs bigger steps than a correction
 NEW_CLASS_EPOCHS = 30
-NEW_CLASS_REPEATS = 5  # each rabbit picture is shown this often per epoch
+NEW_CLASS_REPEATS = 4  # each rabbit picture is shown this often per epoch
 NEW_CLASS_REHEARSAL_PER_BREED = 40  # old pictures of every breed the model knew
 NEW_CLASS_HARD_NEGATIVES = 60  # extra old pictures of each cat breed: cats have upright ears, like rabbits
 
@@ -260,7 +260,7 @@ def persian_variants(course, n: int = 150) -> dict | None:
 
     Returns ``{name: PetImages}`` for ``"as drawn"``, ``"short fur"``, ``"cat
     ears"``, ``"short fur and cat ears"`` and two controls: ``"cat colours"``
-    (coats only our training cats wear) and ``"cat-sized head and body"``.
+    (coats no training dog wears) and ``"cat-sized head and body"``.
     Same pose, background and light in all of them. Toy pets only: on photos
     it prints why and returns ``None``. Introduced in notebook 03.
     """

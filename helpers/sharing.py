@@ -109,7 +109,7 @@ def software_and_cpu() -> dict:
     found = {"Python": platform.python_version()}
     for name in ("tensorflow", "keras", "numpy"):
         found[{"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy"}[name]] = metadata.version(name)
-    found["CPU kind"] = platform.machine()
+    found[tr_noop("CPU kind")] = platform.machine()  # the key stays English; notebook 07 shows it translated
     return found
 
 

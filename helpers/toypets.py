@@ -48,7 +48,7 @@ _KNOBS = dict(
     persian_ruff_light=0.0,  # how much lighter the collar is than the rest of the coat
     persian_ruff_strands=20,  # locks of hair drawn on the collar
     persian_fur_len=0.065,  # length of the Persian's outer fur
-    persian_cat_colours=0,  # 1: the Persian in colours only our short-haired cats wear (notebook 03's control)
+    persian_cat_colours=0,  # 1: the Persian in colours no training dog wears (notebook 03)
     persian_cat_size=0,  # 1: the Persian with an ordinary cat's head and body size (notebook 03's control)
     fur_len=0.05,  # length of the other fluffy breeds' outer fur
     body_strands=40,  # fur strands drawn over a fluffy body
@@ -121,7 +121,7 @@ _LOOKS = {
     "himalayan": dict(fur=[(245, 245, 240)], pattern="points", points=(60, 55, 55), eyes=[(200, 60, 70)]),
 }
 
-# Coats only the short-haired training cats wear (blue-grey and brown-grey): one for each Persian colour.
+# Blue-grey and brown-grey coats, like the short-haired training cats' and worn by no training dog: one for each Persian colour.
 _CAT_ONLY_COLOURS = [(125, 135, 150), (170, 140, 110), (110, 118, 132), (150, 140, 125)]
 
 _BACKGROUNDS = [(200, 190, 170), (170, 200, 160), (160, 180, 210), (210, 200, 200), (140, 150, 120), (230, 220, 200), (120, 130, 150), (190, 170, 140)]

@@ -73,3 +73,30 @@ def test_model_with_wrong_output_size_is_refused():
 
 def test_rounded():
     assert evaluation.rounded({"a": 0.12345, "b": [np.float32(0.5), 2], "c": "x"}) == {"a": 0.123, "b": [0.5, 2], "c": "x"}
+
+
+def test_fix_report_and_its_table_show_a_fall_with_a_minus_sign(capsys):
+    before = {"persian": 0.0, "samoyed": 1.0, "tabby": 1.0}
+    report = evaluation.fix_report(PROBA, PETS, before, "persian")
+    assert report == {"persians": 0.5, "old_together": 1.0, "worst_breed": "samoyed",
+                      "worst_breed_accuracy": 1.0, "largest_drop": 0.0}
+    fell = dict(report, worst_breed="tabby", worst_breed_accuracy=0.853, largest_drop=0.147)
+    evaluation.print_reports({"full recipe": report, "frozen base": fell})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Persians", "old", "breeds", "together", "worst", "old", "breed", "(its", "change)"]
+    assert lines[1].endswith("samoyed 1.000 (+0.000)")  # no "-0.000" when nothing fell
+    assert lines[2].endswith("tabby 0.853 (-0.147)")  # it fell: minus
+
+
+def test_the_table_names_the_recipes_in_the_notebooks_language(capsys):
+    from helpers import i18n
+
+    report = {"persians": 0.5, "old_together": 1.0, "worst_breed": "tabby", "worst_breed_accuracy": 1.0, "largest_drop": 0.0}
+    try:
+        i18n.set_language("ko")
+        evaluation.print_reports({"full recipe": report})
+        korean = i18n.tr("full recipe")
+    finally:
+        i18n.set_language("en")
+    out = capsys.readouterr().out
+    assert korean != "full recipe" and korean in out and "full recipe" not in out

@@ -67,6 +67,7 @@ def test_every_rule_is_read_by_nbval():
         ("training took 43 times as long", "training took N times as long"),
         ("Python      3.11.7        3.11.7\nKeras       3.15.1        3.15.1\nCPU kind    x86_64        x86_64",
          "Python THIS-COMPUTER THIS-COMPUTER\nKeras       3.15.1        3.15.1\nCPU kind THIS-COMPUTER THIS-COMPUTER"),
+        ("CPU         x86_64          aarch64", "CPU THIS-COMPUTER THIS-COMPUTER"),  # the Korean edition's table
         ("Loaded MobileNetV2: 410,208 parameters learned from ImageNet.\n", "MOBILENETV2-LOADED-OR-HOW-TO-GET-IT\n"),
         ("Keras could not get the ImageNet weights: no network, and they are not in the Keras cache yet.\n"
          "To use them offline, download https://example.org/w.h5 into ~/.keras/models/\n", "MOBILENETV2-LOADED-OR-HOW-TO-GET-IT\n"),
